@@ -1,0 +1,88 @@
+"""The figures of a scenario and how they compare with the guidelines.
+
+Pure arithmetic on a validated scenario; ``natplan validate`` prints it.
+Guideline ranges are from ``../shared/DOMAIN.md``: one sampling point per
+2,000-3,000 people, one desk per 600-800 people, samplers about
+population / 360 per day of sampling.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from models.scenario import Role, Scenario
+
+POINT_PEOPLE = (2000, 3000)
+DESK_PEOPLE = (600, 800)
+PEOPLE_PER_SAMPLER_DAY = 360
+
+
+@dataclass(frozen=True)
+class Check:
+    """One sizing figure against its guideline."""
+
+    key: str  # label key, see templates.i18n
+    value: float
+    low: float | None
+    high: float | None
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``low`` or ``high`` against the guideline range."""
+        if self.low is not None and self.value < self.low:
+            return "low"
+        if self.high is not None and self.value > self.high:
+            return "high"
+        return "ok"
+
+
+@dataclass(frozen=True)
+class Summary:
+    counts: dict[str, int]
+    checks: tuple[Check, ...]
+    throughput_bound_min: float  # minutes to sample everyone at full staffed speed
+    round_min: int
+
+
+def summarize(s: Scenario) -> Summary:
+    """Counts and guideline checks of a scenario.
+
+    ``throughput_bound_min`` is the least time the round can take: walk-in
+    people divided by the town's best sampling rate, where each group works
+    at one unit at a time and swabs with at most min(its samplers, the
+    unit's desks) at once.
+    """
+    p = s.parameters
+    samplers = sum(g.count(Role.sampler) for g in s.groups)
+    desks = sum(u.desks for u in s.units)
+    walk_in = s.people - len(s.special_needs)
+    counts = {
+        "people": s.people,
+        "households": s.households,
+        "villages": len(s.villages),
+        "grids": len(s.grids()),
+        "special_needs": len(s.special_needs),
+        "units": len(s.units),
+        "desks": desks,
+        "groups": len(s.groups),
+        "staff": sum(len(g.members) for g in s.groups),
+        "samplers": samplers,
+        "zones": len(s.zones),
+        "zone_vehicles": sum(z.vehicles for z in s.zones),
+        "vehicles": s.vehicles,
+    }
+    round_min = p.deadline - p.start
+    # At most one group per unit at a time: pair the biggest groups with the biggest units.
+    crews = sorted((g.count(Role.sampler) for g in s.groups), reverse=True)
+    sites = sorted((u.desks for u in s.units), reverse=True)
+    swabbing = sum(min(c, d) for c, d in zip(crews, sites))
+    bound = math.inf if swabbing == 0 else walk_in / (swabbing * p.throughput_per_desk_per_hour) * 60
+    days = round_min / (24 * 60)
+    checks = (
+        Check("people_per_unit", s.people / len(s.units), None, POINT_PEOPLE[1]),
+        Check("people_per_desk", s.people / max(1, desks), None, DESK_PEOPLE[1]),
+        Check("samplers_needed", math.ceil(s.people / PEOPLE_PER_SAMPLER_DAY / max(1.0, days)), None, samplers),
+        Check("throughput_hours", bound / 60, None, round_min / 60),
+    )
+    return Summary(counts, checks, bound, round_min)

@@ -1,0 +1,187 @@
+"""The ``natplan`` command line.
+
+Every command exits 0 on success, 2 on bad input (one line per problem,
+``file:line: field: message``, no traceback), and 1 when a check it runs
+finds violations (``verify``, ``ledger import`` with bad rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from models.problems import InputError
+
+DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "xiagezhuang.yaml"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_validate(args) -> int:
+    from models.loader import load_scenario
+    from models.summary import summarize
+    from templates.i18n import t
+
+    loaded = load_scenario(args.file)
+    for w in loaded.warnings:
+        print(w, file=sys.stderr)
+    summary = summarize(loaded.scenario)
+    lang = args.lang
+    if args.json:
+        print(json.dumps({
+            "file": str(args.file), "sha256": loaded.digest, "counts": summary.counts,
+            "checks": [{"key": c.key, "value": round(c.value, 2), "limit": c.high, "status": c.status}
+                       for c in summary.checks],
+            "warnings": list(loaded.warnings),
+        }, ensure_ascii=False, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    s = loaded.scenario
+    title = s.region.name_en if lang == "en" and s.region.name_en else s.name
+    console = Console(highlight=False, width=100)
+    console.print(f"{args.file}: {t('scenario_ok', lang)} — {title}")
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    for key, value in summary.counts.items():
+        table.add_row(t(key, lang), f"{value:,}")
+    console.print(table)
+    checks = Table(title=t("guideline", lang), title_justify="left", box=None, pad_edge=False)
+    for col in ("", "value", "limit", "status"):
+        checks.add_column(t(col, lang) if col else "", justify="left" if not col else "right")
+    for c in summary.checks:
+        limit = "" if c.high is None else f"≤ {c.high:,.0f}"
+        checks.add_row(t(c.key, lang), f"{c.value:,.1f}", limit, t("status_" + c.status, lang))
+    console.print(checks)
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from models.scenario import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        _write_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from models.generate import generate_town, scenario_to_yaml
+    from models.presets import PRESETS
+
+    spec = PRESETS[args.preset](seed=args.seed) if args.seed is not None else PRESETS[args.preset]()
+    scenario = generate_town(spec)
+    text = scenario_to_yaml(scenario, scenario.description or "")
+    if args.output:
+        _write_atomic(Path(args.output), text)
+        print(f"{args.output}: {scenario.people:,} people, {len(scenario.grids())} grids, "
+              f"{len(scenario.units)} units, {len(scenario.groups)} groups, {len(scenario.zones)} zones")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_ledger_import(args) -> int:
+    from models.ledger import ledger_import_main
+
+    return ledger_import_main(args)
+
+
+def cmd_plan(args) -> int:
+    from scheduler.pipeline import plan_main
+
+    return plan_main(args)
+
+
+def cmd_verify(args) -> int:
+    from scheduler.verify import verify_main
+
+    return verify_main(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="natplan",
+        description="Plan a mass nucleic-acid testing round: who is tested where and when, "
+                    "which group staffs which unit, and the courier loops.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check a scenario file and print its summary")
+    p.add_argument("file", type=Path)
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("generate", help="generate a town scenario (synthetic positions, real facts)")
+    p.add_argument("preset", choices=("xiagezhuang", "qixia"))
+    p.add_argument("-o", "--output", help="scenario file to write (default: standard output)")
+    p.add_argument("--seed", type=int, default=None)
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("ledger", help="people ledger (人员登记台账) tools")
+    lsub = p.add_subparsers(dest="ledger_command", required=True, metavar="ACTION")
+    q = lsub.add_parser("import", help="read a ledger (.xlsx/.csv) and check or fill the scenario's grid counts")
+    q.add_argument("file", type=Path)
+    q.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
+    q.add_argument("--encoding", default=None, help="CSV encoding (default: detect UTF-8 / GB18030)")
+    q.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
+                   help="extra column mapping, e.g. 居民姓名=name")
+    q.add_argument("--update", type=Path, default=None, help="write the scenario with ledger counts here")
+    q.add_argument("--lang", choices=("zh", "en"), default="zh")
+    q.set_defaults(func=cmd_ledger_import)
+
+    p = sub.add_parser("plan", help="plan a round and print rosters and route sheets")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("-o", "--output", type=Path, default=Path("out"))
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
+    p.add_argument("--time-limit", type=float, default=None, help="seconds per solver stage")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("verify", help="check a plan.json against its scenario, independently of the solvers")
+    p.add_argument("plan", type=Path)
+    p.add_argument("--scenario", type=Path, required=True)
+    p.set_defaults(func=cmd_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``natplan`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as e:
+        for p in e.problems:
+            print(p.format(e.file), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("natplan: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
