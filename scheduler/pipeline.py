@@ -1,0 +1,194 @@
+"""The plan pipeline: scenario → assignment → staffing → slots → plan.
+
+Each stage takes plain validated models and returns plan models; nothing
+reaches back upstream.  :func:`plan_round` never raises for a round that
+cannot be planned: it returns the explanations instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from models.clock import format_clock as hm
+from models.loader import LoadedScenario, load_scenario
+from models.plan import Explanation, Kpis, Plan
+from models.summary import summarize
+from scheduler.assign import assign
+from scheduler.slots import plan_slots, unit_day
+from scheduler.staffing import home_teams, staff
+
+
+def natplan_version() -> str:
+    try:
+        return version("natplan")
+    except PackageNotFoundError:  # running from a source tree without install
+        return "0+source"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A plan, or why there is none; warnings either way."""
+
+    plan: Plan | None
+    problems: list[Explanation]
+    warnings: list[str] = field(default_factory=list)
+
+
+def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: float = 2.0,
+               progress=None) -> Outcome:
+    """Plan a whole round.
+
+    Parameters
+    ----------
+    loaded
+        A validated scenario (:func:`models.loader.load_scenario`).
+    seed
+        Overrides the scenario's seed.
+    time_limit
+        Deterministic work budget per solver stage (about seconds).
+    progress
+        Optional callable ``progress(stage_name)`` called as each stage starts.
+    """
+    s = loaded.scenario
+    p = s.parameters
+    seed = p.seed if seed is None else seed
+    say = progress or (lambda _stage: None)
+    warnings = list(loaded.warnings)
+
+    say("assign")
+    ar = assign(s, time_limit=time_limit, seed=seed)
+    if ar.assignment is None:
+        return Outcome(None, ar.problems, warnings)
+    warnings += [e.problem for e in ar.problems]
+    load = Counter()
+    for part in ar.assignment.parts:
+        load[part.unit] += part.people
+    for u in s.units:
+        if load[u.id] == 0:
+            warnings.append(f"unit {u.id} {u.name} has no one assigned; it stays closed")
+
+    say("staff")
+    sr = staff(s, dict(load), time_limit=time_limit, seed=seed)
+    if sr.staffing is None:
+        return Outcome(None, sr.problems, warnings)
+    used = {v.group for v in sr.staffing.visits}
+    for g in s.groups:
+        if g.id not in used:
+            warnings.append(f"group {g.id} {g.name} has no unit to staff")
+    teams, team_problems = home_teams(s)
+    staffing = sr.staffing.model_copy(update={"home_teams": teams})
+
+    say("slots")
+    parts_by_unit = defaultdict(list)
+    for part in ar.assignment.parts:
+        parts_by_unit[part.unit].append(part)
+    visit_of = {v.unit: v for v in staffing.visits}
+    room = {u.id: u.waiting_room for u in s.units}
+    slots, days = [], []
+    for u in s.units:
+        if u.id not in visit_of:
+            continue
+        v = visit_of[u.id]
+        # nearest grids first, so the first slots are the short walks
+        parts = sorted(parts_by_unit[u.id], key=lambda x: (x.distance_m, x.grid, x.part))
+        us = plan_slots(u.id, v.open, sr.rate[u.id], room[u.id], p.slot_min, parts)
+        slots.extend(us)
+        days.append(unit_day(u.id, v.group, v.open, v.close, sr.rate[u.id], us))
+
+    problems = list(sr.problems) + team_problems
+    late_teams = [t for t in teams if t.end > p.deadline]
+    if late_teams:
+        problems.append(Explanation(where="home visits",
+                                    problem=f"{len(late_teams)} home-visit teams return after the deadline",
+                                    fix="add home-visit teams"))
+    for d in days:
+        if d.peak_queue > room[d.unit] + 1e-6:
+            problems.append(Explanation(where=d.unit, problem=f"queue {d.peak_queue:.0f} passes the waiting room",
+                                        fix="spread the slots"))
+    summary = summarize(s)
+    finish = max(int(round(d.finish)) for d in days)
+    bound = p.start + summary.throughput_bound_min
+    dist = [(x.distance_m, x.people) for x in ar.assignment.parts]
+    walk_in = sum(x.people for x in ar.assignment.parts)
+    kpis = Kpis(
+        people=s.people, walk_in=walk_in, home_visits=len(s.special_needs), units_open=len(days),
+        groups_used=len(used), finish=finish, bound=round(bound, 1),
+        finish_ratio=round((finish - p.start) / max(1e-9, bound - p.start), 3),
+        peak_queue=max(d.peak_queue for d in days),
+        walk_mean_m=round(sum(d * n for d, n in dist) / max(1, walk_in), 1),
+        walk_max_m=round(max(d for d, _ in dist), 1),
+    )
+    plan = Plan(scenario=s.name, scenario_sha256=loaded.digest, seed=seed, natplan_version=natplan_version(),
+                assignment=ar.assignment, slots=slots, units=days, staffing=staffing, kpis=kpis,
+                warnings=warnings)
+    if finish > p.deadline and not any(e.where != "town" for e in problems):
+        problems.append(Explanation(where="town", problem=f"the round finishes at {hm(finish)}, after the deadline "
+                                    f"{hm(p.deadline)}", fix="add groups or desks, or move the deadline"))
+    return Outcome(plan if not problems else None, problems, warnings)
+
+
+def write_outputs(out: Path, files: dict[str, bytes]) -> None:
+    """Write all output files at once: into a temporary folder beside ``out``, then swap it in.
+
+    A failed run leaves ``out`` as it was (or absent), never half-written.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def plan_json(plan: Plan) -> bytes:
+    """The canonical bytes of plan.json (sorted keys, so the same plan gives the same file)."""
+    return (json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def plan_main(args) -> int:
+    """``natplan plan SCENARIO -o OUT``: plan, write OUT atomically, print the summary."""
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False)
+    loaded = load_scenario(args.scenario)
+    with console.status("…") as status:
+        outcome = plan_round(loaded, seed=args.seed, time_limit=args.time_limit or 2.0,
+                             progress=lambda stage: status.update(f"natplan: {stage}"))
+    for w in outcome.warnings:
+        console.print(f"warning: {w}")
+    if outcome.plan is None:
+        for e in outcome.problems:
+            print(f"{args.scenario}: {e.where}: {e.problem}" + (f" — fix: {e.fix}" if e.fix else ""), file=sys.stderr)
+        return 2
+    plan = outcome.plan
+    write_outputs(Path(args.output), {"plan.json": plan_json(plan)})
+    k = plan.kpis
+    a = plan.assignment.stats
+    st = plan.staffing.stats
+    print(f"{args.output}/plan.json: {plan.scenario}")
+    print(f"  people {k.people:,} (walk-in {k.walk_in:,}, home visits {k.home_visits}), "
+          f"units open {k.units_open}, groups used {k.groups_used}")
+    print(f"  finish {hm(k.finish)}  bound {hm(k.bound)}  ratio {k.finish_ratio:.2f}  "
+          f"peak queue {k.peak_queue:.0f}")
+    print(f"  walking mean {k.walk_mean_m:,.0f} m, max {k.walk_max_m:,.0f} m; "
+          f"assignment gap {a.gap:.2%} ({a.method}), staffing gap {st.gap:.2%}")
+    return 0

@@ -1,0 +1,195 @@
+"""Check a plan against its scenario without the solvers' code.
+
+Reads ``plan.json`` as plain JSON (not through the plan models' solvers)
+and re-derives everything it checks from the scenario: who lives where, the
+unit rates, the queue.  Each rule is one function returning violations in
+words; ``natplan verify`` prints them and exits 1 if there are any.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from models.clock import format_clock as hm
+from models.loader import load_scenario
+from models.problems import InputError
+from models.scenario import Role, Scenario
+
+
+def people_exactly_once(s: Scenario, plan: dict) -> list[str]:
+    """Every walk-in person in exactly one unit, every special-needs person in exactly one home visit."""
+    out = []
+    special = Counter(p.grid for p in s.special_needs)
+    sent = Counter()
+    for part in plan["assignment"]["parts"]:
+        sent[part["grid"]] += part["people"]
+    for g in s.grids():
+        want = g.people - special[g.id]
+        if sent[g.id] != want:
+            out.append(f"grid {g.id}: {sent[g.id]} people sent to units, but {want} walk in")
+    known = {g.id for g in s.grids()}
+    for gid in sent:
+        if gid not in known:
+            out.append(f"grid {gid} in the plan is not in the scenario")
+    visited = Counter(pid for t in plan["staffing"]["home_teams"] for pid in t["people"])
+    for sp in s.special_needs:
+        if visited[sp.id] != 1:
+            out.append(f"special-needs person {sp.id} is visited {visited[sp.id]} times")
+    slotted = Counter()
+    for x in plan["slots"]:
+        slotted[(x["grid"], x["part"])] += x["people"]
+    for part in plan["assignment"]["parts"]:
+        if slotted[(part["grid"], part["part"])] != part["people"]:
+            out.append(f"grid {part['grid']} part {part['part']}: {slotted[(part['grid'], part['part'])]} "
+                       f"people have slots, {part['people']} were assigned")
+    return out
+
+
+def households_whole(s: Scenario, plan: dict) -> list[str]:
+    """A grid is split only by household ranges that do not overlap and cover it."""
+    out = []
+    parts = defaultdict(list)
+    for part in plan["assignment"]["parts"]:
+        parts[part["grid"]].append(part)
+    for gid, ps in parts.items():
+        ps.sort(key=lambda x: x["part"])
+        for a, b in zip(ps, ps[1:]):
+            if b["households"][0] <= a["households"][1]:
+                out.append(f"grid {gid}: households of parts {a['part']} and {b['part']} overlap")
+    return out
+
+
+def _rates(s: Scenario, plan: dict) -> dict[str, float]:
+    """Unit rates re-derived from desks, the staffing group's samplers and breaks."""
+    p = s.parameters
+    length = p.deadline - p.start
+    changes = max(0, -(-length // p.gear_change_interval_min) - 1)
+    brk = min(0.5, (changes * p.gear_change_min + p.meal_break_min) / max(1, length))
+    samplers = {g.id: g.count(Role.sampler) for g in s.groups}
+    desks = {u.id: u.desks for u in s.units}
+    rates = {}
+    for v in plan["staffing"]["visits"]:
+        active = min(desks[v["unit"]], samplers[v["group"]] * (1 - brk))
+        rates[v["unit"]] = p.throughput_per_desk_per_hour * active
+    return rates
+
+
+def queues_within_rooms(s: Scenario, plan: dict) -> list[str]:
+    """Replaying the slots minute by minute, no unit's queue passes its waiting room."""
+    out = []
+    rates = _rates(s, plan)
+    room = {u.id: u.waiting_room for u in s.units}
+    by_unit = defaultdict(list)
+    for x in plan["slots"]:
+        by_unit[x["unit"]].append(x)
+    visit = {v["unit"]: v for v in plan["staffing"]["visits"]}
+    for uid, xs in by_unit.items():
+        if uid not in visit:
+            out.append(f"unit {uid} has slots but no group")
+            continue
+        mu = rates[uid] / 60
+        t0 = min(visit[uid]["open"], min(x["start"] for x in xs))
+        t_end = max(x["end"] for x in xs)
+        q, t, done = 0.0, t0, 0.0
+        total = sum(x["people"] for x in xs)
+        while done < total - 1e-6 and t < t0 + 3 * 24 * 60:
+            inflow = sum(x["people"] / (x["end"] - x["start"]) for x in xs if x["start"] <= t < x["end"])
+            serve = min(mu, q + inflow) if t >= visit[uid]["open"] else 0.0
+            q = q + inflow - serve
+            done += serve
+            t += 1
+            if q > room[uid] + 0.5:
+                out.append(f"unit {uid}: {q:.0f} people waiting at {hm(t)}, room for {room[uid]}")
+                break
+        if t > visit[uid]["close"] + 1:
+            out.append(f"unit {uid}: last person sampled at {hm(t)}, after its group leaves at {hm(visit[uid]['close'])}")
+        if t > s.parameters.deadline:
+            out.append(f"unit {uid}: last person sampled at {hm(t)}, after the deadline {hm(s.parameters.deadline)}")
+        if min(x["start"] for x in xs) < visit[uid]["open"]:
+            out.append(f"unit {uid}: a slot starts before the unit opens at {hm(visit[uid]['open'])}")
+        del t_end
+    return out
+
+
+def units_staffed(s: Scenario, plan: dict) -> list[str]:
+    """Every open unit-minute has its group and a working sampler; nobody is in two places."""
+    out = []
+    by_person = defaultdict(list)
+    for sh in plan["staffing"]["shifts"]:
+        by_person[(sh["group"], sh["member"])].append(sh)
+    for who, shs in by_person.items():
+        shs.sort(key=lambda x: x["start"])
+        for a, b in zip(shs, shs[1:]):
+            if b["start"] < a["end"]:
+                out.append(f"{who[1]} ({who[0]}) is in two places at {hm(b['start'])}")
+    visits_by_group = defaultdict(list)
+    for v in plan["staffing"]["visits"]:
+        visits_by_group[v["group"]].append(v)
+    for g, vs in visits_by_group.items():
+        vs.sort(key=lambda v: v["arrive"])
+        for a, b in zip(vs, vs[1:]):
+            if b["arrive"] < a["leave"]:
+                out.append(f"group {g} is at {a['unit']} and {b['unit']} at once ({hm(b['arrive'])})")
+    working = defaultdict(list)
+    for sh in plan["staffing"]["shifts"]:
+        if sh["kind"] == "work" and sh["role"] == "sampler":
+            working[sh["unit"]].append((sh["start"], sh["end"]))
+    for v in plan["staffing"]["visits"]:
+        spans = sorted(working[v["unit"]])
+        t = v["open"]
+        for a, b in spans:
+            if a > t:
+                break
+            t = max(t, b)
+        if t < v["close"]:
+            out.append(f"unit {v['unit']} has no sampler at work at {hm(t)} while open "
+                       f"({hm(v['open'])}–{hm(v['close'])})")
+    open_units = {x["unit"] for x in plan["slots"]}
+    staffed = {v["unit"] for v in plan["staffing"]["visits"]}
+    for uid in sorted(open_units - staffed):
+        out.append(f"unit {uid} has people but no group")
+    return out
+
+
+def round_by_deadline(s: Scenario, plan: dict) -> list[str]:
+    """Every unit and home-visit team is done by the deadline."""
+    d = s.parameters.deadline
+    out = [f"unit {x['unit']} finishes at {hm(x['finish'])}, after the deadline {hm(d)}"
+           for x in plan["units"] if x["finish"] > d + 1e-6]
+    out += [f"home-visit team {t['team']} returns at {hm(t['end'])}, after the deadline {hm(d)}"
+            for t in plan["staffing"]["home_teams"] if t["end"] > d]
+    return out
+
+
+RULES = (people_exactly_once, households_whole, queues_within_rooms, units_staffed, round_by_deadline)
+
+
+def verify(s: Scenario, plan: dict) -> list[str]:
+    """All violations of a plan (plain dict, as read from plan.json) against its scenario."""
+    return [v for rule in RULES for v in rule(s, plan)]
+
+
+def verify_main(args) -> int:
+    """``natplan verify PLAN --scenario S``: print violations, exit 1 if any."""
+    loaded = load_scenario(args.scenario)
+    display = str(args.plan)
+    try:
+        plan = json.loads(Path(args.plan).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError.single(display, "file not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError.single(display, f"not a plan.json ({e})") from None
+    if plan.get("scenario_sha256") != loaded.digest:
+        print(f"{display}: warning: made from a different version of {args.scenario}", file=sys.stderr)
+    try:
+        problems = verify(loaded.scenario, plan)
+    except (KeyError, TypeError) as e:
+        raise InputError.single(display, f"not a natplan plan (missing {e})") from None
+    for p in problems:
+        print(f"{display}: {p}")
+    if not problems:
+        print(f"{display}: ok — every rule holds")
+    return 1 if problems else 0
