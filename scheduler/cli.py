@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
                    help="extra column mapping, e.g. 居民姓名=name")
     q.add_argument("--update", type=Path, default=None, help="write the scenario with ledger counts here")
+    q.add_argument("--fill", action="store_true",
+                   help="with --update, also set each grid's people and households from the ledger")
+    q.add_argument("--sheet", default=None, help="workbook sheet to read (default: the first)")
     q.add_argument("--lang", choices=("zh", "en"), default="zh")
     q.set_defaults(func=cmd_ledger_import)
 
