@@ -1,0 +1,242 @@
+"""Rendering base for natplan's printed pages (rosters, route sheets, notices).
+
+* :func:`environment` / :func:`render_html` — Jinja2 on this folder, autoescaped,
+  strict about undefined variables, with formatting filters only.
+* :func:`write_pdf` — WeasyPrint, A4, with the bundled "natplan Noto Sans SC"
+  fonts (``templates/fonts``) declared by ``@font-face`` and embedded (subset)
+  in the PDF, so Chinese prints on machines without any CJK font.
+* :func:`register_matplotlib_font` — the same fonts for chart labels.
+* :func:`missing_glyphs` — characters (rare hanzi in names...) the bundled
+  font cannot show, so callers can warn before printing.
+
+Render a whole set (all stations, all pages) as ONE HTML document and call
+:func:`write_pdf` once: fonts are loaded and subset once per document.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+TEMPLATES_DIR = Path(__file__).resolve().parent
+FONTS_DIR = TEMPLATES_DIR / "fonts"
+FONT_FAMILY = "natplan Noto Sans SC"
+FONT_FILES = {
+    "normal": FONTS_DIR / "NotoSansSC-Regular.otf",
+    "bold": FONTS_DIR / "NotoSansSC-Bold.otf",
+}
+PRINT_CSS = TEMPLATES_DIR / "print.css"
+# Markers that tell write_pdf the HTML already carries these rules.
+_FONT_MARKER = "/* natplan-font-face */"
+_CSS_MARKER = "/* natplan print.css */"
+
+__all__ = [
+    "FONT_FAMILY", "FONT_FILES", "TEMPLATES_DIR",
+    "environment", "render_html", "write_pdf", "font_face_css",
+    "register_matplotlib_font", "missing_glyphs",
+    "hhmm", "thousands", "mask_id", "pct",
+]
+
+
+# --------------------------------------------------------------------------
+# filters (formatting only)
+# --------------------------------------------------------------------------
+def hhmm(minutes: Any) -> str:
+    """Minutes since midnight -> "HH:MM" (510 -> "08:30"; 1500 -> "25:00").
+
+    Floats are rounded to the nearest minute; None gives "".
+    """
+    if minutes is None:
+        return ""
+    m = int(round(float(minutes)))
+    if m < 0:
+        raise ValueError(f"hhmm: negative minutes {minutes!r}")
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def thousands(value: Any, digits: int = 0) -> str:
+    """33438 -> "33,438"; thousands(1234.5, 1) -> "1,234.5"; None -> ""."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool) and digits == 0:
+        return f"{value:,}"
+    return f"{float(value):,.{digits}f}"
+
+
+def mask_id(value: Any) -> str:
+    """Mask an ID number, keeping the first 6 and last 4 characters.
+
+    "370285199001011234" -> "370285********1234". Values of 10 characters or
+    fewer are masked entirely (nothing would be hidden otherwise).
+    """
+    if value is None:
+        return ""
+    s = str(value).strip()
+    if len(s) <= 10:
+        return "*" * len(s)
+    return s[:6] + "*" * (len(s) - 10) + s[-4:]
+
+
+def pct(value: Any, digits: int = 0) -> str:
+    """Fraction -> percent: 0.853 -> "85%", pct(0.853, 1) -> "85.3%"; None -> ""."""
+    if value is None:
+        return ""
+    v = float(value)
+    if math.isnan(v):
+        return ""
+    return f"{v * 100:.{digits}f}%"
+
+
+FILTERS = {"hhmm": hhmm, "thousands": thousands, "mask_id": mask_id, "pct": pct}
+
+
+# --------------------------------------------------------------------------
+# Jinja2
+# --------------------------------------------------------------------------
+def font_face_css() -> Markup:
+    """``@font-face`` rules for the bundled fonts, with absolute file URLs."""
+    rules = [_FONT_MARKER]
+    for weight, path in FONT_FILES.items():
+        rules.append(
+            "@font-face { font-family: \"%s\"; font-style: normal; font-weight: %s; "
+            "src: url(\"%s\") format(\"opentype\"); }"
+            % (FONT_FAMILY, weight, path.as_uri())
+        )
+    return Markup("\n".join(rules))
+
+
+@functools.lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    """The shared Jinja2 environment on ``templates/`` (cached; do not mutate).
+
+    Autoescaping is on for .html/.htm/.xml and for templates from strings;
+    undefined variables raise; blocks are trimmed.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "htm", "xml"), default_for_string=True
+        ),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals["font_face_css"] = font_face_css
+    env.globals["font_family"] = FONT_FAMILY
+    return env
+
+
+def render_html(template_name: str, **context: Any) -> str:
+    """Render ``templates/<template_name>`` with *context* to an HTML string."""
+    return environment().get_template(template_name).render(**context)
+
+
+# --------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_pdf(html: str, path: str | os.PathLike, base_url: str | None = None) -> Path:
+    """Write *html* as a PDF at *path* (atomically: temp file + ``os.replace``).
+
+    The bundled fonts are declared with ``@font-face`` (unless the HTML already
+    has them, as ``base.html`` does) and embedded as subsets by WeasyPrint.
+    ``print.css`` is added if the HTML does not inline it. *base_url* resolves
+    relative URLs (images, charts); default: the templates folder.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    font_config = FontConfiguration()
+    stylesheets = []
+    if _FONT_MARKER not in html:
+        stylesheets.append(CSS(string=str(font_face_css()), font_config=font_config))
+    if _CSS_MARKER not in html:
+        stylesheets.append(CSS(filename=str(PRINT_CSS), font_config=font_config))
+    document = HTML(string=html, base_url=base_url or TEMPLATES_DIR.as_uri() + "/")
+    fd, tmp_name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            document.write_pdf(fh, stylesheets=stylesheets, font_config=font_config)
+        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes 0600
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------
+# matplotlib
+# --------------------------------------------------------------------------
+def register_matplotlib_font() -> str:
+    """Add the bundled fonts to matplotlib and make them the default family.
+
+    Returns the family name. Safe to call more than once. Also turns off the
+    Unicode minus sign so every tick label is drawn from the same font.
+    PNG and SVG output work; for PDF keep ``pdf.fonttype`` at 3 (the default):
+    matplotlib cannot embed these CFF-based OpenType fonts as Type 42.
+    """
+    from matplotlib import font_manager, rcParams
+
+    known = {Path(f.fname).resolve() for f in font_manager.fontManager.ttflist}
+    for path in FONT_FILES.values():
+        if path.resolve() not in known:
+            font_manager.fontManager.addfont(str(path))
+    rcParams["font.family"] = "sans-serif"
+    sans = [FONT_FAMILY] + [f for f in rcParams["font.sans-serif"] if f != FONT_FAMILY]
+    rcParams["font.sans-serif"] = sans
+    rcParams["axes.unicode_minus"] = False
+    return FONT_FAMILY
+
+
+# --------------------------------------------------------------------------
+# coverage
+# --------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    sets = []
+    for path in FONT_FILES.values():
+        font = TTFont(str(path), lazy=True)
+        try:
+            sets.append(set(font.getBestCmap()))
+        finally:
+            font.close()
+    return frozenset(set.intersection(*sets))
+
+
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """Characters of *text* the bundled fonts (regular and bold) cannot show.
+
+    Control and format characters (newline, tab, zero-width joiners...) are
+    ignored. ``missing_glyphs("夏格庄𠀀") == {"𠀀"}``.
+    """
+    covered = _covered()
+    return {
+        ch for ch in set(text)
+        if ord(ch) not in covered and unicodedata.category(ch) not in _INVISIBLE
+    }
