@@ -44,8 +44,8 @@ class SolverStats(_Plan):
     bound: float
     gap: float  # (objective - bound) / objective
     method: str
-    seconds: float
     optimal: bool = False
+    # wall-clock times are not part of a plan: the same scenario and seed give the same bytes
 
 
 class Assignment(_Plan):

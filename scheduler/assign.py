@@ -213,7 +213,7 @@ def assign(s: Scenario, time_limit: float = 5.0, seed: int | None = None) -> Ass
                       unit=units[int(res.assignment[k])], distance_m=round(dist[(k, int(res.assignment[k]))], 1))
              for k, j in enumerate(jobs)]
     stats = SolverStats(objective=float(res.objective), bound=float(res.bound), gap=float(res.gap),
-                        method=res.method, seconds=round(res.runtime, 3), optimal=bool(res.optimal))
+                        method=res.method, optimal=bool(res.optimal))
     problems = [Explanation(where=n.split()[1], problem=n, fix="") for n in notes]
     return AssignResult(Assignment(parts=parts, stats=stats, balanced=balanced), problems, capacity)
 
@@ -254,7 +254,8 @@ def _unreachable(s: Scenario, jobs: list[Job], a: np.ndarray) -> list[Explanatio
     km = s.parameters.max_walk_m / 1000
     return [Explanation(
         where=_ranges(lost),
-        problem=f"grids {_ranges(lost)} are more than {km:g} km from any unit that may take them",
+        problem=(f"grids {_ranges(lost)} are" if len(lost) > 1 else f"grid {lost[0]} is")
+        + f" more than {km:g} km from any unit that may take them",
         fix=f"open a unit nearer, raise parameters.max_walk_m, or pin the grids to a unit ({'; '.join(fixes)})",
     )]
 

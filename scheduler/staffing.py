@@ -151,7 +151,7 @@ def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int 
                 p.start + sum(shortest) / len(groups))
     stats = SolverStats(objective=float(span), bound=float(bound),
                         gap=max(0.0, (span - bound) / max(1, span - p.start)),
-                        method="cp-sat optional intervals", seconds=round(solver.WallTime(), 3),
+                        method="cp-sat optional intervals",
                         optimal=status == cp_model.OPTIMAL)
     problems = []
     if span > p.deadline:
