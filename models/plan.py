@@ -114,6 +114,7 @@ class HomeTeam(_Plan):
     end: int
     returns_to: str  # unit or station where its samples go
     stops: list[tuple[str, int]] = Field(default_factory=list)  # (special id, clock minute)
+    trips: list[tuple[int, int]] = Field(default_factory=list)  # (leave station, back at station) per trip
 
 
 class Staffing(_Plan):
@@ -121,6 +122,73 @@ class Staffing(_Plan):
     shifts: list[Shift]
     home_teams: list[HomeTeam]
     makespan: int
+    stats: SolverStats
+
+
+class Pickup(_Plan):
+    """A courier stop: the box of one unit handed over (handover sheet line)."""
+
+    unit: str
+    time: int  # arrival at the unit
+    people: int  # swabbed since the last pickup
+    tubes: int  # closed tubes taken (the last pickup also takes the last, partly filled tube)
+    boxes: int
+    earliest_swab: float  # minute of the oldest swab in these tubes
+
+
+class Loop(_Plan):
+    """One run of a courier vehicle: station → units → station."""
+
+    depart: int
+    back: int
+    stops: list[Pickup]
+
+
+class CourierRoute(_Plan):
+    """A courier vehicle of a zone, its stop order and every loop of the day."""
+
+    zone: str
+    vehicle: str
+    order: list[str]  # units in visiting order (closed units are skipped)
+    loop_min: int  # minutes of the full loop with every unit open
+    loops: list[Loop]
+
+
+class ZoneCouriers(_Plan):
+    zone: str
+    interval_min: int
+    vehicles_needed: int
+    vehicles_available: int
+    vehicles_lower_bound: int
+    routes: list[CourierRoute]
+    note: str = ""
+
+
+class ShuttleTrip(_Plan):
+    """A station vehicle taking boxes to the lab."""
+
+    vehicle: str
+    depart: int
+    arrive: int  # at the lab, boxes handed over
+    back: int
+    tubes: int
+    boxes: int
+    oldest_swab: float
+    worst_age_min: float
+
+
+class Shuttles(_Plan):
+    cadence_min: int  # a shuttle leaves the station this often
+    round_trip_min: int
+    vehicles_used: int
+    fewest_vehicles: int  # fewest station vehicles that would still meet the age limit
+    worst_age_min: float
+    trips: list[ShuttleTrip]
+
+
+class Routing(_Plan):
+    zones: list[ZoneCouriers]
+    shuttles: Shuttles
     stats: SolverStats
 
 
@@ -151,5 +219,6 @@ class Plan(_Plan):
     slots: list[Slot]
     units: list[UnitDay]
     staffing: Staffing
+    routing: Routing
     kpis: Kpis
     warnings: list[str] = Field(default_factory=list)

@@ -22,8 +22,12 @@ from models.loader import LoadedScenario, load_scenario
 from models.plan import Explanation, Kpis, Plan
 from models.summary import summarize
 from scheduler.assign import assign
-from scheduler.slots import plan_slots, unit_day
-from scheduler.staffing import home_teams, staff
+import math
+
+from routing.couriers import UnitService, plan_couriers
+from routing.home import plan_home_visits
+from scheduler.slots import plan_slots, sampled_curve, unit_day
+from scheduler.staffing import staff
 
 
 def natplan_version() -> str:
@@ -83,8 +87,14 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     for g in s.groups:
         if g.id not in used:
             warnings.append(f"group {g.id} {g.name} has no unit to staff")
-    teams, team_problems = home_teams(s)
+    teams, team_problems = plan_home_visits(s)
     staffing = sr.staffing.model_copy(update={"home_teams": teams})
+    home_batches = []
+    for team in teams:
+        for leave, back in team.trips:
+            on_trip = [t for sid, t in team.stops if leave <= t <= back]
+            if on_trip:
+                home_batches.append((back, math.ceil(len(on_trip) / p.pooling_ratio), min(on_trip)))
 
     say("slots")
     parts_by_unit = defaultdict(list)
@@ -92,7 +102,7 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
         parts_by_unit[part.unit].append(part)
     visit_of = {v.unit: v for v in staffing.visits}
     room = {u.id: u.waiting_room for u in s.units}
-    slots, days = [], []
+    slots, days, service = [], [], {}
     for u in s.units:
         if u.id not in visit_of:
             continue
@@ -101,14 +111,16 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
         parts = sorted(parts_by_unit[u.id], key=lambda x: (x.distance_m, x.grid, x.part))
         us = plan_slots(u.id, v.open, sr.rate[u.id], room[u.id], p.slot_min, parts)
         slots.extend(us)
-        days.append(unit_day(u.id, v.group, v.open, v.close, sr.rate[u.id], us))
+        day = unit_day(u.id, v.group, v.open, v.close, sr.rate[u.id], us)
+        days.append(day)
+        t0, curve = sampled_curve(v.open, sr.rate[u.id], us)
+        service[u.id] = UnitService(u.id, v.open, day.finish, t0, curve)
 
-    problems = list(sr.problems) + team_problems
-    late_teams = [t for t in teams if t.end > p.deadline]
-    if late_teams:
-        problems.append(Explanation(where="home visits",
-                                    problem=f"{len(late_teams)} home-visit teams return after the deadline",
-                                    fix="add home-visit teams"))
+    say("routing")
+    routing, route_problems, route_warnings = plan_couriers(s, service, seed=seed, home_batches=home_batches)
+    warnings += route_warnings
+
+    problems = list(sr.problems) + team_problems + route_problems
     for d in days:
         if d.peak_queue > room[d.unit] + 1e-6:
             problems.append(Explanation(where=d.unit, problem=f"queue {d.peak_queue:.0f} passes the waiting room",
@@ -125,9 +137,11 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
         peak_queue=max(d.peak_queue for d in days),
         walk_mean_m=round(sum(d * n for d, n in dist) / max(1, walk_in), 1),
         walk_max_m=round(max(d for d, _ in dist), 1),
+        worst_sample_age_min=routing.shuttles.worst_age_min,
+        courier_vehicles=sum(z.vehicles_needed for z in routing.zones),
     )
     plan = Plan(scenario=s.name, scenario_sha256=loaded.digest, seed=seed, natplan_version=natplan_version(),
-                assignment=ar.assignment, slots=slots, units=days, staffing=staffing, kpis=kpis,
+                assignment=ar.assignment, slots=slots, units=days, staffing=staffing, routing=routing, kpis=kpis,
                 warnings=warnings)
     if finish > p.deadline and not any(e.where != "town" for e in problems):
         problems.append(Explanation(where="town", problem=f"the round finishes at {hm(finish)}, after the deadline "
@@ -189,6 +203,10 @@ def plan_main(args) -> int:
           f"units open {k.units_open}, groups used {k.groups_used}")
     print(f"  finish {hm(k.finish)}  bound {hm(k.bound)}  ratio {k.finish_ratio:.2f}  "
           f"peak queue {k.peak_queue:.0f}")
+    sh = plan.routing.shuttles
+    print(f"  courier vehicles {k.courier_vehicles} (lower bound {plan.routing.stats.bound:.0f}), "
+          f"shuttles every {sh.cadence_min} min on {sh.vehicles_used} vehicles (fewest {sh.fewest_vehicles}), "
+          f"worst sample age {k.worst_sample_age_min:.0f} min")
     print(f"  walking mean {k.walk_mean_m:,.0f} m, max {k.walk_max_m:,.0f} m; "
           f"assignment gap {a.gap:.2%} ({a.method}), staffing gap {st.gap:.2%}")
     return 0

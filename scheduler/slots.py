@@ -125,3 +125,13 @@ def unit_day(unit: str, group: str | None, open_: int, close: int, rate_per_hour
         last_slot=max((x.start for x in slots), default=None),
         peak_queue=round(trace.peak, 1), finish=round(trace.finish, 1), queue=queue,
     )
+
+
+def sampled_curve(open_: int, rate_per_hour: float, slots: list[Slot]) -> tuple[int, np.ndarray]:
+    """People swabbed by each minute from ``t0``: ``(t0, cumulative)``, ``cumulative[k]`` at ``t0 + k``."""
+    trace = fluid_queue(open_, rate_per_hour, [(x.start, x.end, x.people) for x in slots])
+    inflow = np.zeros(len(trace.waiting))
+    for x in slots:
+        inflow[x.start - open_ + 1:x.end - open_ + 1] += x.people / (x.end - x.start)
+    arrived = np.cumsum(inflow)
+    return open_, np.maximum(0.0, arrived - trace.waiting)

@@ -1,4 +1,7 @@
-"""Which group staffs which unit, when; each person's timed roster; home-visit teams.
+"""Which group staffs which unit, when; each person's timed roster.
+
+Home-visit teams for the special-needs list are sized and routed in
+:mod:`routing.home`.
 
 CP-SAT interval scheduling: each unit with people gets exactly one group,
 as an optional interval per (unit, group) whose length is set-up plus the
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from models.plan import Explanation, HomeTeam, Shift, SolverStats, Staffing, Visit
+from models.plan import Explanation, Shift, SolverStats, Staffing, Visit
 from models.scenario import Role, Scenario
 from routing.network import distance_matrix_m, minutes
 from scheduler.assign import active_desks, break_fraction
@@ -262,53 +265,3 @@ def _breaks(p, vs: list[Visit], idx: int) -> list[tuple[int, int, str]]:
         out.append((t, t + length, kind))
         free = t + length + 5
     return out
-
-
-def home_teams(s: Scenario, deadline_margin: int = 60) -> tuple[list[HomeTeam], list[Explanation]]:
-    """Enough home-visit teams (1 cadre + 2 medics) to visit the special-needs list by the deadline.
-
-    Teams start from the station at the round start; visits are ordered by a
-    nearest-neighbour walk over each team's share (villages kept together),
-    and the team returns its samples to the station ``deadline_margin``
-    minutes before the deadline at the latest.
-    """
-    p = s.parameters
-    if not s.special_needs:
-        return [], []
-    grid_of = {g.id: g for g in s.grids()}
-    pts = [(sp.location or grid_of[sp.grid].location) for sp in s.special_needs]
-    lon = np.array([s.station.location.lon] + [q.lon for q in pts])
-    lat = np.array([s.station.location.lat] + [q.lat for q in pts])
-    t = np.ceil(minutes(distance_matrix_m(lon, lat), p.van_speed_kmh, p.detour_factor)).astype(int)
-    available = p.deadline - deadline_margin - p.start
-    # order all homes by a nearest-neighbour tour from the station, then cut it into team shares
-    left = set(range(1, len(lon)))
-    tour, here = [], 0
-    while left:
-        nxt = min(left, key=lambda j: (t[here, j], j))
-        tour.append(nxt)
-        left.remove(nxt)
-        here = nxt
-    teams: list[list[int]] = [[]]
-    clock = 0
-    for j in tour:
-        prev = teams[-1][-1] if teams[-1] else 0
-        need = clock + t[prev, j] + p.home_visit_service_min + t[j, 0]
-        if teams[-1] and need > available:
-            teams.append([])
-            clock, prev = 0, 0
-        clock += t[prev, j] + p.home_visit_service_min
-        teams[-1].append(j)
-    out = []
-    for n, members in enumerate(teams, 1):
-        clock = p.start
-        stops, prev = [], 0
-        for j in members:
-            clock += int(t[prev, j])
-            stops.append((s.special_needs[j - 1].id, clock))
-            clock += p.home_visit_service_min
-            prev = j
-        clock += int(t[prev, 0])
-        out.append(HomeTeam(team=f"H{n:02d}", people=[x for x, _ in stops], start=p.start, end=clock,
-                            returns_to=s.station.id, stops=stops))
-    return out, []

@@ -164,7 +164,92 @@ def round_by_deadline(s: Scenario, plan: dict) -> list[str]:
     return out
 
 
-RULES = (people_exactly_once, households_whole, queues_within_rooms, units_staffed, round_by_deadline)
+def units_collected_every_interval(s: Scenario, plan: dict) -> list[str]:
+    """Every open unit is on every courier run of its zone from its opening until everything is taken."""
+    out = []
+    zone_of = {uid: z for z in s.zones for uid in z.units}
+    unit_days = {d["unit"]: d for d in plan["units"]}
+    runs = defaultdict(list)  # unit -> [(depart, pickup time)]
+    for zc in plan["routing"]["zones"]:
+        for route in zc["routes"]:
+            for lp in route["loops"]:
+                for st in lp["stops"]:
+                    runs[st["unit"]].append((lp["depart"], st["time"]))
+    for uid, d in unit_days.items():
+        if d["people"] == 0:
+            continue
+        interval = zone_of[uid].interval_min
+        got = sorted(runs.get(uid, []))
+        if not got:
+            out.append(f"unit {uid} is never collected")
+            continue
+        if got[0][0] >= d["open"] + interval:
+            out.append(f"unit {uid} opens at {hm(d['open'])} but is first collected by the run of {hm(got[0][0])}")
+        for (a, _), (b, _) in zip(got, got[1:]):
+            if b - a != interval:
+                out.append(f"unit {uid} is not collected between the runs of {hm(a)} and {hm(b)}")
+        if got[-1][1] < d["finish"]:
+            out.append(f"unit {uid}: last pickup at {hm(got[-1][1])} before its last swab at {hm(d['finish'])}")
+    return out
+
+
+def tubes_carried(s: Scenario, plan: dict) -> list[str]:
+    """Tubes picked up at a unit add up to its people / pooling ratio; shuttles carry every tube."""
+    pool = s.parameters.pooling_ratio
+    out = []
+    picked = Counter()
+    for zc in plan["routing"]["zones"]:
+        for route in zc["routes"]:
+            for lp in route["loops"]:
+                for st in lp["stops"]:
+                    picked[st["unit"]] += st["tubes"]
+    for d in plan["units"]:
+        want = -(-d["people"] // pool)
+        if picked[d["unit"]] != want:
+            out.append(f"unit {d['unit']}: couriers carry {picked[d['unit']]} tubes, {want} were filled")
+    home = sum(-(-sum(1 for _, t in team["stops"] if a <= t <= b) // pool)
+               for team in plan["staffing"]["home_teams"] for a, b in team["trips"])
+    shuttled = sum(t["tubes"] for t in plan["routing"]["shuttles"]["trips"])
+    if shuttled != sum(picked.values()) + home:
+        out.append(f"shuttles carry {shuttled} tubes, couriers and home teams bring {sum(picked.values()) + home}")
+    return out
+
+
+def samples_within_age(s: Scenario, plan: dict) -> list[str]:
+    """Each box reaches the lab on the first shuttle after it reaches the station, within the age limit."""
+    limit = s.parameters.sample_age_limit_min
+    trips = sorted(plan["routing"]["shuttles"]["trips"], key=lambda t: t["depart"])
+    out = []
+
+    def lab_arrival(at_station):
+        for t in trips:
+            if t["depart"] >= at_station:
+                return t["arrive"]
+        return None
+
+    for zc in plan["routing"]["zones"]:
+        for route in zc["routes"]:
+            for lp in route["loops"]:
+                for st in lp["stops"]:
+                    if not st["tubes"]:
+                        continue
+                    arrive = lab_arrival(lp["back"])
+                    if arrive is None:
+                        out.append(f"unit {st['unit']}: the box picked up at {hm(st['time'])} has no shuttle to the lab")
+                    elif arrive - st["earliest_swab"] > limit + 1e-6:
+                        out.append(f"unit {st['unit']}: samples from {hm(st['earliest_swab'])} reach the lab at "
+                                   f"{hm(arrive)}, {arrive - st['earliest_swab']:.0f} min, over the {limit}-min limit")
+    for team in plan["staffing"]["home_teams"]:
+        for a, b in team["trips"]:
+            times = [t for _, t in team["stops"] if a <= t <= b]
+            arrive = lab_arrival(b)
+            if times and (arrive is None or arrive - min(times) > limit + 1e-6):
+                out.append(f"home-visit team {team['team']}: samples from {hm(min(times))} are over the age limit")
+    return out
+
+
+RULES = (people_exactly_once, households_whole, queues_within_rooms, units_staffed, round_by_deadline,
+         units_collected_every_interval, tubes_carried, samples_within_age)
 
 
 def verify(s: Scenario, plan: dict) -> list[str]:
