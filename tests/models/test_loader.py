@@ -39,6 +39,8 @@ BROKEN = {
     "unit_outside_region.yaml": [f"{B}unit_outside_region.yaml:22: units[1].location: unit U2 at (120.09000, 36.00600) is outside the region boundary"],
     "more_than_ledger.yaml": [f"{B}more_than_ledger.yaml:14: villages[0].grids[0].people: grid G1 has 100 people but its ledger lists 90"],
     "no_sampler.yaml": [f"{B}no_sampler.yaml:27: groups[0].members: group T1 has no sampler"],
+    "zone_no_vehicle.yaml": [f"{B}zone_no_vehicle.yaml:35: zones[0].vehicles: Input should be greater than 0"],
+    "window_closes_before_open.yaml": [f"{B}window_closes_before_open.yaml:22: units[1].close: unit U2 closes (09:00) before it opens (10:00)"],
 }
 
 
