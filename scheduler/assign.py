@@ -8,10 +8,13 @@ into consecutive household ranges and the plan says so.  Special-needs
 people are not walk-ins: they go to home-visit teams (see
 :mod:`scheduler.staffing`).
 
-Load evening: each unit first gets a *balanced* capacity, at most 30 % above
-its fair share of the town (its rate over the town's rate), so that units
-finish close together; only if that cannot hold is the unit's full capacity
-used, and the result says ``balanced=False``.  The GAP engine
+Load evening: with default ``targets`` each unit first gets a *balanced*
+capacity, at most 30 % above its fair share of the town (its rate over the
+town's rate), so that units finish close together; only if that cannot hold
+is the unit's full capacity used, and the result says ``balanced=False``.
+Because fewer groups than units means units are staffed one after another,
+the pipeline also plans with full capacities and keeps whichever finishes
+first.  The GAP engine
 (:mod:`scheduler.gap`) gives the objective, a lower bound and the gap.
 """
 
@@ -140,7 +143,8 @@ def _arcs(s: Scenario, jobs: list[Job]):
     return a, b, d
 
 
-def assign(s: Scenario, time_limit: float = 5.0, seed: int | None = None) -> AssignResult:
+def assign(s: Scenario, time_limit: float = 5.0, seed: int | None = None,
+           targets: dict[str, int] | None = None) -> AssignResult:
     """Send every walk-in person to one unit at least total walking, units evenly loaded.
 
     Parameters
@@ -151,6 +155,10 @@ def assign(s: Scenario, time_limit: float = 5.0, seed: int | None = None) -> Ass
         Work budget of the GAP engine (deterministic units, about seconds).
     seed
         Defaults to the scenario's seed.
+    targets
+        People each unit should take at most, to even the load (default: 1.3 times
+        its fair share of the town); units not named keep their full capacity.
+        Ignored, with ``balanced=False``, if no assignment can keep them.
 
     Returns
     -------
@@ -189,8 +197,9 @@ def assign(s: Scenario, time_limit: float = 5.0, seed: int | None = None) -> Ass
 
     total = sum(j.people for j in jobs)
     total_rate = sum(rates.values())
-    balanced_cap = {uid: min(capacity[uid], math.ceil(BALANCE * total * rates[uid] / total_rate))
-                    for uid in capacity}
+    if targets is None:
+        targets = {uid: math.ceil(BALANCE * total * rates[uid] / total_rate) for uid in capacity}
+    balanced_cap = {uid: min(capacity[uid], targets.get(uid, capacity[uid])) for uid in capacity}
     units = [u.id for u in s.units]
     weights = np.array([jobs[k].people for k in a], dtype=np.int64)
     cost = np.round(weights * d).astype(np.int64)

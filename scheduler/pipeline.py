@@ -68,21 +68,29 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     warnings = list(loaded.warnings)
 
     say("assign")
-    ar = assign(s, time_limit=time_limit, seed=seed)
-    if ar.assignment is None:
-        return Outcome(None, ar.problems, warnings)
+    # Two candidate assignments: least walking with each unit's full capacity, and least walking
+    # with every unit held near its fair share of the town (the load-evening term). Each is staffed,
+    # and the one that finishes first is kept (ties: less walking).
+    full = {u.id: 10**9 for u in s.units}
+    candidates = []
+    for targets in (full, None):
+        ar = assign(s, time_limit=time_limit, seed=seed, targets=targets)
+        if ar.assignment is None:
+            return Outcome(None, ar.problems, warnings)
+        load = Counter()
+        for part in ar.assignment.parts:
+            load[part.unit] += part.people
+        say("staff")
+        sr = staff(s, dict(load), time_limit=time_limit, seed=seed)
+        if sr.staffing is None:
+            return Outcome(None, sr.problems, warnings)
+        candidates.append((sr.staffing.makespan, ar.assignment.stats.objective, ar, sr, load))
+    _, _, ar, sr, load = min(candidates, key=lambda c: (c[0], c[1]))
     warnings += [e.problem for e in ar.problems]
-    load = Counter()
-    for part in ar.assignment.parts:
-        load[part.unit] += part.people
     for u in s.units:
         if load[u.id] == 0:
             warnings.append(f"unit {u.id} {u.name} has no one assigned; it stays closed")
 
-    say("staff")
-    sr = staff(s, dict(load), time_limit=time_limit, seed=seed)
-    if sr.staffing is None:
-        return Outcome(None, sr.problems, warnings)
     used = {v.group for v in sr.staffing.visits}
     for g in s.groups:
         if g.id not in used:

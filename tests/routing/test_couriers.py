@@ -82,10 +82,11 @@ def test_tiny_plan_collects_every_interval_and_carries_every_tube(tiny):
     assert units_collected_every_interval(s, plan) == []
     assert tubes_carried(s, plan) == []
     assert samples_within_age(s, plan) == []
-    # 200 people at one unit and 148 at the other, 10 to a tube: 20 + 15 tubes, 2 home visits: 1 tube
-    tubes = {d["unit"]: d["people"] for d in plan["units"]}
-    assert sorted(tubes.values()) == [148, 200]
-    assert sum(t["tubes"] for t in plan["routing"]["shuttles"]["trips"]) == 20 + 15 + 1
+    # 100 people at U1 and 248 at U2, 10 to a tube: 10 + 25 tubes (the last one partly filled),
+    # and the 2 home visits fill 1 tube
+    people = {d["unit"]: d["people"] for d in plan["units"]}
+    assert people == {"U1": 100, "U2": 248}
+    assert sum(t["tubes"] for t in plan["routing"]["shuttles"]["trips"]) == 10 + 25 + 1
     assert plan["kpis"]["worst_sample_age_min"] <= s.parameters.sample_age_limit_min
 
 
