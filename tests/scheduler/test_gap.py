@@ -146,11 +146,11 @@ def test_flow_method_on_larger_uniform_instance(monkeypatch):
 
     monkeypatch.setattr(G, "_MAX_CPSAT_ARCS", 10)
     rng = np.random.default_rng(1)
-    m, n = 4, 12
+    m, n = 4, 8
     cost = rng.integers(1, 20, size=(m, n))
     w = rng.integers(1, 6, size=n)
     weight = np.tile(w, (m, 1))
-    cap = np.full(m, int(w.sum() * 0.4))
+    cap = np.full(m, int(w.sum() * 0.3) + 1)
     r = solve_gap(GapData.from_dense(cost, weight, cap), time_limit=2.0, deterministic=True)
     assert r.method == "flow-lns" and r.feasible
     opt = brute_force(cost, weight, cap)
