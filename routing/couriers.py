@@ -77,6 +77,8 @@ def zone_loops(s: Scenario, zone_units: list, interval_min: int, seed: int) -> t
         tw_open=np.zeros(n + 1, dtype=np.int64), tw_close=np.full(n + 1, limit, dtype=np.int64),
         vehicles=tuple(Vehicle(start=0, end=0, shift_start=0, shift_end=limit) for _ in range(n)),
     )
+    if n == 1:  # one unit: the loop is there and back
+        return [[0]], t, lower
     res = solve_vrptw(data, objective="vehicles_then_distance", seed=seed, deterministic=True)
     orders = [[x - 1 for x in r.visits] for r in res.routes]
     # a unit too far for any loop within the interval gets a loop of its own (reported by the caller)
@@ -223,16 +225,19 @@ def plan_shuttles(s: Scenario, arrivals: list[tuple[float, int, float]]) -> tupl
         worst = max(dep + trip - oldest for dep, _, oldest in departures)
         candidates.append((cadence, worst, math.ceil(round_trip / cadence), departures))
     within = [c for c in candidates if c[1] <= p.sample_age_limit_min]
-    ok = [c for c in within if c[1] <= p.sample_age_limit_min - AGE_MARGIN_MIN] or within
+    fits = [c for c in within if c[2] <= len(fleet)]
+    # prefer a cadence that stays AGE_MARGIN_MIN under the limit, then any within it; the longest such
+    chosen = [c for c in fits if c[1] <= p.sample_age_limit_min - AGE_MARGIN_MIN] or fits
     problems = []
-    if ok:
+    if chosen:
+        cadence, worst, used, departures = max(chosen, key=lambda c: c[0])
         fewest = min(c[2] for c in within)
-        usable = [c for c in ok if c[2] <= len(fleet)]
-        cadence, worst, used, departures = max(usable, key=lambda c: c[0]) if usable else min(ok, key=lambda c: c[2])
-        if not usable:
-            problems.append(Explanation(
-                where="station", problem=f"shuttles every {cadence} min need {used} vehicles, the station has {len(fleet)}",
-                fix=f"add {used - len(fleet)} vehicle(s) to the station"))
+    elif within:
+        cadence, worst, used, departures = min(within, key=lambda c: (c[2], -c[0]))
+        fewest = used
+        problems.append(Explanation(
+            where="station", problem=f"shuttles every {cadence} min need {used} vehicles, the station has {len(fleet)}",
+            fix=f"add {used - len(fleet)} vehicle(s) to the station"))
     else:
         cadence, worst, used, departures = candidates[0]
         fewest = used

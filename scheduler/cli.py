@@ -117,6 +117,24 @@ def cmd_verify(args) -> int:
     return verify_main(args)
 
 
+def cmd_compare(args) -> int:
+    from scheduler.whatif_cli import compare_main
+
+    return compare_main(args)
+
+
+def cmd_minimize(args) -> int:
+    from scheduler.whatif_cli import minimize_main
+
+    return minimize_main(args)
+
+
+def cmd_simulate(args) -> int:
+    from scheduler.simulate import simulate_main
+
+    return simulate_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="natplan",
@@ -168,6 +186,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("plan", type=Path)
     p.add_argument("--scenario", type=Path, required=True)
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("compare", help="plan the round at several staffing levels and compare them")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--vary", action="append", required=True, metavar="KEY=VALUES",
+                   help="groups=12..20, vehicles=4,6,8, units, samplers, desks, slot, pooling, deadline=17:00,18:00, interval")
+    p.add_argument("-o", "--output", type=Path, default=Path("out/compare"))
+    p.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
+    p.add_argument("--time-limit", type=float, default=0.5, help="solver budget per stage and variant")
+    p.add_argument("--simulate", type=int, default=0, metavar="RUNS", help="add P95 columns from RUNS simulations")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("minimize", help="least groups / samplers / vehicles / units that still meet the deadline")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--resource", choices=("groups", "samplers", "vehicles", "units"), default="groups")
+    p.add_argument("--time-limit", type=float, default=0.5)
+    p.add_argument("-o", "--output", type=Path, default=None, help="write the plan at the least level here")
+    p.set_defaults(func=cmd_minimize)
+
+    p = sub.add_parser("simulate", help="simulate a plan's queues with lateness, no-shows and varying swab times")
+    p.add_argument("plan", type=Path)
+    p.add_argument("--scenario", type=Path, required=True)
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_simulate)
     return parser
 
 

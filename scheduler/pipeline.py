@@ -47,7 +47,7 @@ class Outcome:
 
 
 def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: float = 2.0,
-               progress=None) -> Outcome:
+               progress=None, staffing_incumbent: list | None = None) -> Outcome:
     """Plan a whole round.
 
     Parameters
@@ -60,6 +60,8 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
         Deterministic work budget per solver stage (about seconds).
     progress
         Optional callable ``progress(stage_name)`` called as each stage starts.
+    staffing_incumbent
+        Visits of a plan known to fit (see :func:`scheduler.staffing.staff`).
     """
     s = loaded.scenario
     p = s.parameters
@@ -81,7 +83,7 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
         for part in ar.assignment.parts:
             load[part.unit] += part.people
         say("staff")
-        sr = staff(s, dict(load), time_limit=time_limit, seed=seed)
+        sr = staff(s, dict(load), time_limit=time_limit, seed=seed, incumbent=staffing_incumbent)
         if sr.staffing is None:
             return Outcome(None, sr.problems, warnings)
         candidates.append((sr.staffing.makespan, ar.assignment.stats.objective, ar, sr, load))

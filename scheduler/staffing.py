@@ -48,7 +48,8 @@ def _van_minutes(s: Scenario, lon, lat) -> np.ndarray:
     return np.ceil(minutes(distance_matrix_m(lon, lat), p.van_speed_kmh, p.detour_factor)).astype(int)
 
 
-def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int | None = None) -> StaffResult:
+def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int | None = None,
+          incumbent: list[Visit] | None = None) -> StaffResult:
     """Put the groups on the units with people, the latest closing as early as possible.
 
     Parameters
@@ -59,6 +60,10 @@ def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int 
         Walk-in people per unit (units with none stay closed).
     time_limit
         CP-SAT deterministic-time budget (about seconds).
+    incumbent
+        Visits of a plan known to fit (say, the same round with one group less): if
+        they fit these loads and finish earlier than what the search finds, they are
+        kept, so adding a group never makes the plan later.
     """
     seed = s.parameters.seed if seed is None else seed
     p = s.parameters
@@ -146,6 +151,13 @@ def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int 
         rate[u.id] = group_rate(s, u.desks, samplers[k])
         visits.append(Visit(group=groups[k].id, unit=u.id, arrive=st, open=st + p.setup_min, close=en, leave=en))
     visits.sort(key=lambda v: (v.group, v.arrive))
+    if incumbent and _fits(incumbent, units, groups, dur, allowance, travel, s):
+        key = lambda vs: (max(v.close for v in vs), sum(v.close for v in vs))  # noqa: E731
+        if key(incumbent) < key(visits):
+            visits = sorted(incumbent, key=lambda v: (v.group, v.arrive))
+            sampler_of = {g.id: samplers[k] for k, g in enumerate(groups)}
+            desks = {u.id: u.desks for u in units}
+            rate = {v.unit: group_rate(s, desks[v.unit], sampler_of[v.group]) for v in visits}
     span = max(v.close for v in visits)
     # makespan lower bound: the longest single stay, and the total work spread over all groups
     shortest = [int(dur[i].min() + allowance[i]) for i in range(len(units))]
@@ -163,6 +175,22 @@ def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int 
     shifts = rosters(s, visits, travel, place)
     staffing = Staffing(visits=visits, shifts=shifts, home_teams=[], makespan=span, stats=stats)
     return StaffResult(staffing, problems, rate)
+
+
+def _fits(visits: list[Visit], units, groups, dur, allowance, travel, s: Scenario) -> bool:
+    """True when ``visits`` staff exactly these units, with these durations, without overlap."""
+    index = {u.id: i for i, u in enumerate(units)}
+    gindex = {g.id: k for k, g in enumerate(groups)}
+    if sorted(v.unit for v in visits) != sorted(index) or any(v.group not in gindex for v in visits):
+        return False
+    by_group = defaultdict(list)
+    for v in visits:
+        i, k = index[v.unit], gindex[v.group]
+        lo = max(s.unit_window(units[i])[0] - s.parameters.setup_min, s.parameters.start + int(travel[0, i + 1]))
+        if v.close - v.arrive != dur[i, k] or v.arrive < lo:
+            return False
+        by_group[k].append((v.arrive - int(allowance[i]), v.close))
+    return all(b[0] >= a[1] for spans in by_group.values() for a, b in zip(sorted(spans), sorted(spans)[1:]))
 
 
 def _late(s: Scenario, visits: list[Visit], rate: dict[str, float], load: dict[str, int]) -> list[Explanation]:

@@ -1,0 +1,271 @@
+"""What if: the same round with more or fewer groups, units, samplers, vehicles, desks…
+
+``natplan compare`` plans a scenario once per combination of the varied
+resources, in parallel processes (plain scenario data in, plain result rows
+out, so the answer never depends on the number of workers), and tabulates
+finish time, queues, sample age, walking and staff-hours side by side.
+``natplan minimize`` finds the least amount of one resource with which the
+round still meets the deadline, by bisection over the count (the planner is
+monotone in groups: a plan with one group more is never later).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from models.clock import format_clock, parse_clock
+from models.loader import LoadedScenario
+from models.scenario import Group, Member, Role, Scenario
+
+VARY_KEYS = {
+    "groups": "test groups",
+    "units": "sampling units (the first N)",
+    "samplers": "samplers per group",
+    "vehicles": "transfer-station vehicles",
+    "desks": "desks per unit",
+    "slot": "arrival slot minutes",
+    "pooling": "pooling ratio (5, 10, 20)",
+    "deadline": "deadline HH:MM",
+    "interval": "courier collection interval minutes",
+}
+
+
+def parse_vary(spec: str) -> tuple[str, list]:
+    """``"groups=12..20"`` → ``("groups", [12, …, 20])``; ``"deadline=17:00,18:00"`` → minutes.
+
+    Raises
+    ------
+    ValueError
+        With a one-line message naming the bad part.
+    """
+    if "=" not in spec:
+        raise ValueError(f"--vary {spec!r}: write KEY=VALUES, e.g. groups=12..20 or vehicles=4,6,8")
+    key, values = (x.strip() for x in spec.split("=", 1))
+    if key not in VARY_KEYS:
+        raise ValueError(f"--vary {spec!r}: unknown key {key!r}; one of {', '.join(VARY_KEYS)}")
+    out: list = []
+    for item in values.split(","):
+        item = item.strip()
+        try:
+            if key == "deadline":
+                out.append(parse_clock(item))
+            elif ".." in item:
+                lo, hi = (int(x) for x in item.split(".."))
+                if hi < lo:
+                    raise ValueError
+                out.extend(range(lo, hi + 1))
+            else:
+                out.append(int(item))
+        except ValueError:
+            raise ValueError(f"--vary {spec!r}: {item!r} is not a count, a range a..b or (deadline) HH:MM") from None
+    if any(v <= 0 for v in out):
+        raise ValueError(f"--vary {spec!r}: values must be positive")
+    if key == "pooling" and any(v not in (5, 10, 20) for v in out):
+        raise ValueError(f"--vary {spec!r}: the pooling ratio is 5, 10 or 20")
+    return key, sorted(set(out))
+
+
+def _members(group, samplers: int) -> list[Member]:
+    others = [m for m in group.members if m.role != Role.sampler]
+    have = [m for m in group.members if m.role == Role.sampler]
+    extra = [Member(name=f"采样员{len(have) + k + 1}（{group.id}）", role=Role.sampler)
+             for k in range(max(0, samplers - len(have)))]
+    return others[:1] + (have + extra)[:samplers] + others[1:]
+
+
+def apply_variant(s: Scenario, variant: dict) -> Scenario:
+    """The scenario with the variant's resources (a new scenario; ``s`` is not changed)."""
+    data = s.model_dump(mode="json")
+    for key, value in variant.items():
+        if key == "groups":
+            groups = data["groups"]
+            base = list(groups)
+            while len(groups) < value:
+                proto = base[len(groups) % len(base)]
+                gid = f"T{len(groups) + 1:02d}R"  # R: a reinforcement group cloned from an existing one
+                groups.append({**proto, "id": gid, "name": f"第{len(groups) + 1}检测组（增援）", "home": None,
+                               "members": [{**m, "name": m["name"].replace(proto["id"], gid)} for m in proto["members"]]})
+            data["groups"] = groups[:value]
+        elif key == "units":
+            keep = {u["id"] for u in data["units"][:value]}
+            data["units"] = data["units"][:value]
+            data["zones"] = [{**z, "units": [u for u in z["units"] if u in keep]} for z in data["zones"]]
+            data["zones"] = [z for z in data["zones"] if z["units"]]
+            for v in data["villages"]:
+                for g in v["grids"]:
+                    if g.get("pinned_unit") not in (None, *keep):
+                        g["pinned_unit"] = None
+            for g in data["groups"]:
+                if g.get("home") not in (None, *keep):
+                    g["home"] = None
+        elif key == "samplers":
+            data["groups"] = [{**gd, "members": [m.model_dump(mode="json") for m in _members(Group.model_validate(gd), value)]}
+                              for gd in data["groups"]]
+        elif key == "vehicles":
+            data["station"]["vehicles"] = [{"id": f"V{i}", "name": f"应急车{i}", "capacity_boxes": 20}
+                                           for i in range(1, value + 1)]
+        elif key == "desks":
+            for u in data["units"]:
+                u["desks"] = value
+        elif key == "slot":
+            data["parameters"]["slot_min"] = value
+        elif key == "pooling":
+            data["parameters"]["pooling_ratio"] = value
+        elif key == "deadline":
+            data["parameters"]["deadline"] = format_clock(value)
+        elif key == "interval":
+            for z in data["zones"]:
+                z["interval_min"] = value
+        else:
+            raise ValueError(f"unknown variant key {key!r}")
+    return Scenario.model_validate(data)
+
+
+def variants(vary: list[tuple[str, list]]) -> list[dict]:
+    """Every combination of the varied values, in a stable order."""
+    keys = [k for k, _ in vary]
+    return [dict(zip(keys, combo)) for combo in itertools.product(*[v for _, v in vary])]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One variant to plan: plain data only, so it crosses process boundaries."""
+
+    scenario_json: str
+    digest: str
+    variant: dict
+    time_limit: float
+    incumbent_json: str | None = None
+
+
+def run_job(job: Job) -> dict:
+    """Plan one variant; return its comparison row (and the plan's JSON for the caller)."""
+    from models.plan import Visit
+    from scheduler.pipeline import plan_json, plan_round
+
+    base = Scenario.model_validate_json(job.scenario_json)
+    s = apply_variant(base, job.variant)
+    loaded = LoadedScenario(s, None, job.digest, None)
+    incumbent = None
+    if job.incumbent_json:
+        import json
+
+        incumbent = [Visit.model_validate(v) for v in json.loads(job.incumbent_json)]
+    out = plan_round(loaded, time_limit=job.time_limit, staffing_incumbent=incumbent)
+    return row(s, job.variant, out, plan_json)
+
+
+def row(s: Scenario, variant: dict, out, plan_json: Callable) -> dict:
+    """A comparison row for one planned variant (infeasible ones say why)."""
+    r = {
+        "groups": len(s.groups), "units": len(s.units),
+        "samplers": sum(g.count(Role.sampler) for g in s.groups), "vehicles": len(s.station.vehicles),
+        **{f"vary_{k}": v for k, v in variant.items()},
+    }
+    if out.plan is None:
+        r.update({"feasible": False, "why": "; ".join(e.problem for e in out.problems[:3]), "plan": None})
+        return r
+    k = out.plan.kpis
+    staff_min = sum(x.end - x.start for x in out.plan.staffing.shifts if x.kind != "travel")
+    r.update({
+        "feasible": True, "why": "",
+        "finish": k.finish, "finish_ratio": k.finish_ratio, "peak_queue": k.peak_queue,
+        "worst_age": k.worst_sample_age_min, "walk_mean_m": k.walk_mean_m, "walk_max_m": k.walk_max_m,
+        "courier_vehicles": k.courier_vehicles, "staff_hours": round(staff_min / 60, 1),
+        "visits": [v.model_dump() for v in out.plan.staffing.visits],
+        "plan": plan_json(out.plan).decode(),
+    })
+    return r
+
+
+def compare(loaded: LoadedScenario, vary: list[tuple[str, list]], workers: int | None = None,
+            time_limit: float = 0.5, progress: Callable[[int, int], None] | None = None) -> list[dict]:
+    """Plan every variant (in parallel) and return one row per variant, in variant order.
+
+    Rows where adding groups made the plan later are planned again with the
+    smaller variant's staffing as an incumbent, so the table is monotone in
+    groups whatever the search found.
+    """
+    import json
+
+    workers = workers or os.cpu_count() or 1
+    todo = variants(vary)
+    sj = loaded.scenario.model_dump_json()
+    jobs = [Job(sj, loaded.digest, v, time_limit) for v in todo]
+    rows = _run(jobs, workers, progress)
+    if any(k == "groups" for k, _ in vary):
+        key_of = lambda v: tuple((k, x) for k, x in sorted(v.items()) if k != "groups")  # noqa: E731
+        for i, v in sorted(enumerate(todo), key=lambda iv: (key_of(iv[1]), iv[1]["groups"])):
+            smaller = [j for j, w in enumerate(todo) if key_of(w) == key_of(v) and w["groups"] == v["groups"] - 1]
+            if not smaller or not rows[smaller[0]]["feasible"]:
+                continue
+            j = smaller[0]
+            if not rows[i]["feasible"] or rows[i]["finish"] > rows[j]["finish"]:
+                rows[i] = run_job(Job(sj, loaded.digest, v, time_limit, json.dumps(rows[j]["visits"])))
+    return rows
+
+
+def _run(jobs: list[Job], workers: int, progress) -> list[dict]:
+    if workers <= 1 or len(jobs) <= 1:
+        rows = []
+        for n, job in enumerate(jobs, 1):
+            rows.append(run_job(job))
+            if progress:
+                progress(n, len(jobs))
+        return rows
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        rows = [None] * len(jobs)
+        futures = {pool.submit(run_job, job): k for k, job in enumerate(jobs)}
+        from concurrent.futures import as_completed
+
+        for n, fut in enumerate(as_completed(futures), 1):
+            rows[futures[fut]] = fut.result()
+            if progress:
+                progress(n, len(jobs))
+    return rows
+
+
+def minimize(loaded: LoadedScenario, resource: str, time_limit: float = 0.5,
+             upper: int | None = None) -> tuple[int | None, dict | None, dict | None]:
+    """Least count of ``resource`` with which the round meets every rule, by bisection.
+
+    Returns ``(count, row at count, row at count - 1)``; ``count`` is None when
+    even ``upper`` (default: twice what the scenario has) is not enough.
+    """
+    if resource not in ("groups", "samplers", "vehicles", "units"):
+        raise ValueError(f"minimize: unknown resource {resource!r}; one of groups, samplers, vehicles, units")
+    s = loaded.scenario
+    have = {"groups": len(s.groups), "units": len(s.units), "vehicles": len(s.station.vehicles),
+            "samplers": max(g.count(Role.sampler) for g in s.groups)}[resource]
+    sj = s.model_dump_json()
+    cache: dict[int, dict] = {}
+
+    def ok(n: int) -> bool:
+        if n not in cache:
+            cache[n] = run_job(Job(sj, loaded.digest, {resource: n}, time_limit))
+        return cache[n]["feasible"]
+
+    hi = upper or (have * 2 if resource != "units" else have)
+    if not ok(hi):
+        return None, cache[hi], None
+    lo = 0  # lo fails (0 of anything plans nothing), hi works
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    below = cache.get(hi - 1) if hi - 1 >= 1 else None
+    if below is None and hi - 1 >= 1:
+        ok(hi - 1)
+        below = cache[hi - 1]
+    return hi, cache[hi], below
+
+
+def minutes_text(x: float | None) -> str:
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else format_clock(x)

@@ -1,0 +1,142 @@
+"""The what-if comparison as a table, charts, a workbook, a web page and a PDF.
+
+:func:`comparison_view` turns the rows of :func:`scheduler.whatif.compare`
+into labelled cells (all formatting decisions here); the template only
+lays them out.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from models.clock import format_clock as hm
+from models.scenario import Scenario
+from templates.i18n import t
+
+COLUMNS = ("groups", "units", "samplers", "vehicles", "finish", "finish_ratio", "peak_queue", "worst_age",
+           "walk_mean_m", "walk_max_m", "courier_vehicles", "staff_hours", "peak_p95", "finish_p95")
+KEYS = 4  # the first columns name the variant; an infeasible row spans the rest with its reason
+
+
+def comparison_view(rows: list[dict], lang: str = "zh") -> tuple[list[str], list[dict]]:
+    """Headers and formatted cells, one row per variant; P95 columns only when simulated."""
+    cols = [c for c in COLUMNS if c not in ("peak_p95", "finish_p95") or any(c in r for r in rows)]
+    out = []
+    for r in rows:
+        cells = []
+        for c in cols:
+            v = r.get(c)
+            if v is None or v == "":
+                cells.append("—")
+            elif c in ("finish", "finish_p95"):
+                cells.append(hm(v))
+            elif c == "finish_ratio":
+                cells.append(f"{v:.2f}")
+            elif c in ("peak_queue", "worst_age", "walk_mean_m", "walk_max_m", "peak_p95", "staff_hours"):
+                cells.append(f"{v:,.0f}")
+            else:
+                cells.append(str(v))
+        out.append({"feasible": r["feasible"], "cells": cells if r["feasible"] else cells[:KEYS],
+                    "why": r.get("why", ""), "span": len(cols) - KEYS})
+    return [t("cmp_" + c, lang) for c in cols], out
+
+
+def charts(rows: list[dict], vary: list[tuple[str, list]], lang: str = "zh") -> list[tuple[str, bytes, str]]:
+    """Finish time and peak queue against the first varied resource, one line per value of the second."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from templates.render import register_matplotlib_font
+
+    register_matplotlib_font()
+    x_key = vary[0][0]
+    line_key = vary[1][0] if len(vary) > 1 else None
+    out = []
+    for metric, label in (("finish", t("cmp_finish", lang)), ("peak_queue", t("cmp_peak_queue", lang))):
+        fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=110)
+        lines = defaultdict(list)
+        for r in rows:
+            if r["feasible"]:
+                lines[r.get(f"vary_{line_key}") if line_key else None].append((r[f"vary_{x_key}"], r[metric]))
+        for key in sorted(lines, key=lambda k: (k is None, k)):
+            pts = sorted(lines[key])
+            name = f"{t('cmp_' + line_key, lang)} = {key}" if line_key else label
+            ax.plot([p[0] for p in pts], [p[1] / 60 if metric == "finish" else p[1] for p in pts], marker="o", label=name)
+        ax.set_xlabel(t("cmp_" + x_key, lang))
+        ax.set_ylabel(label)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        if metric == "finish":
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: hm(v * 60)))
+        ax.grid(alpha=0.3)
+        if lines:
+            ax.legend(fontsize=8)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", metadata={"Software": None})
+        plt.close(fig)
+        out.append((f"{metric}.png", buf.getvalue(), f"{label} — {t('cmp_' + x_key, lang)}"))
+    return out
+
+
+def comparison_xlsx(headers: list[str], view: list[dict], scenario: Scenario) -> bytes:
+    """One sheet, header frozen, A4 landscape."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    headers = list(headers)
+    ws.title = "compare"
+    ws.append(headers)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    ws.cell(1, len(headers) + 1, t("cmp_why", "zh")).font = Font(bold=True)
+    for r in view:
+        ws.append(r["cells"] + [""] * (len(headers) - len(r["cells"])) + [r["why"]])
+    ws.freeze_panes = "A2"
+    for k, h in enumerate(headers, 1):
+        ws.column_dimensions[ws.cell(1, k).column_letter].width = max(10, min(60, len(h) * 2 + 2))
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    stamp = datetime.fromisoformat(scenario.parameters.date)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def comparison_files(scenario: Scenario, vary: list[tuple[str, list]], rows: list[dict], lang: str = "zh",
+                     printed_at: str = "") -> dict[str, bytes]:
+    """compare.xlsx, compare.html, compare.pdf and the chart PNGs."""
+    from templates.render import render_html, write_pdf
+
+    headers, view = comparison_view(rows, lang)
+    pngs = charts(rows, vary, lang)
+    html = render_html(
+        "comparison.html", lang="en" if lang == "en" else "zh-CN", scenario_name=scenario.name,
+        round_date=scenario.parameters.date, printed_at=printed_at,
+        L={"title": t("cmp_title", lang), "varied": t("cmp_varied", lang), "deadline": t("cmp_deadline", lang),
+           "printed": t("cmp_printed", lang), "why": t("cmp_why", lang)},
+        varied="; ".join(f"{t('cmp_' + k, lang)} {', '.join(hm(v) if k == 'deadline' else str(v) for v in vals)}"
+                         for k, vals in vary),
+        deadline=hm(scenario.parameters.deadline), headers=headers, rows=view,
+        charts=[{"data": base64.b64encode(png).decode(), "caption": caption} for _, png, caption in pngs],
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(write_pdf(html, Path(tmp) / "compare.pdf")).read_bytes()
+    files = {"compare.xlsx": comparison_xlsx(headers, view, scenario), "compare.html": html.encode(),
+             "compare.pdf": pdf}
+    files.update({name: png for name, png, _ in pngs})
+    return files
