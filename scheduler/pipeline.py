@@ -69,13 +69,13 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     say = progress or (lambda _stage: None)
     warnings = list(loaded.warnings)
 
-    say("assign")
     # Two candidate assignments: least walking with each unit's full capacity, and least walking
     # with every unit held near its fair share of the town (the load-evening term). Each is staffed,
     # and the one that finishes first is kept (ties: less walking).
     full = {u.id: 10**9 for u in s.units}
     candidates = []
     for targets in (full, None):
+        say("assign")
         ar = assign(s, time_limit=time_limit, seed=seed, targets=targets)
         if ar.assignment is None:
             return Outcome(None, ar.problems, warnings)
@@ -167,6 +167,9 @@ def write_outputs(out: Path, files: dict[str, bytes]) -> None:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; the folder is for people to read
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
@@ -188,6 +191,16 @@ def plan_json(plan: Plan) -> bytes:
     return (json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
 
 
+def printed_at() -> str:
+    """Print time for the pages, China time: SOURCE_DATE_EPOCH when set (reproducible files), else now."""
+    from datetime import datetime, timedelta, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    china = timezone(timedelta(hours=8))
+    when = datetime.fromtimestamp(int(epoch), china) if epoch else datetime.now(china)
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
 def plan_main(args) -> int:
     """``natplan plan SCENARIO -o OUT``: plan, write OUT atomically, print the summary."""
     from rich.console import Console
@@ -204,11 +217,18 @@ def plan_main(args) -> int:
             print(f"{args.scenario}: {e.where}: {e.problem}" + (f" — fix: {e.fix}" if e.fix else ""), file=sys.stderr)
         return 2
     plan = outcome.plan
-    write_outputs(Path(args.output), {"plan.json": plan_json(plan)})
+    from templates.outputs import render_outputs
+
+    with console.status("natplan: render"):
+        files, render_warnings = render_outputs(plan, loaded.scenario, loaded.geometry, lang=args.lang,
+                                                printed_at=printed_at())
+    for w in render_warnings:
+        console.print(f"warning: {w}")
+    write_outputs(Path(args.output), {"plan.json": plan_json(plan), **files})
     k = plan.kpis
     a = plan.assignment.stats
     st = plan.staffing.stats
-    print(f"{args.output}/plan.json: {plan.scenario}")
+    print(f"{args.output}: plan.json, plan.xlsx, rosters.pdf, index.html — {plan.scenario}")
     print(f"  people {k.people:,} (walk-in {k.walk_in:,}, home visits {k.home_visits}), "
           f"units open {k.units_open}, groups used {k.groups_used}")
     print(f"  finish {hm(k.finish)}  bound {hm(k.bound)}  ratio {k.finish_ratio:.2f}  "

@@ -8,17 +8,8 @@ import sys
 from models.clock import format_clock as hm
 from models.loader import load_scenario
 from models.problems import InputError
+from scheduler.pipeline import printed_at
 from scheduler.whatif import compare, minimize, parse_vary
-
-
-def printed_now() -> str:
-    """Print time for page headers: now, or SOURCE_DATE_EPOCH when set (for reproducible files)."""
-    import os
-    from datetime import datetime, timezone
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now().astimezone()
-    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def compare_main(args) -> int:
@@ -49,7 +40,7 @@ def compare_main(args) -> int:
                 sims = simulate_plan(loaded.scenario, json.loads(r["plan"]), runs=args.simulate)
                 r["peak_p95"] = max(x["peak_p95"] for x in sims)
                 r["finish_p95"] = max(x["finish_p95"] for x in sims)
-    files = comparison_files(loaded.scenario, vary, rows, lang=args.lang, printed_at=printed_now())
+    files = comparison_files(loaded.scenario, vary, rows, lang=args.lang, printed_at=printed_at())
     base = next((r for r in rows if r["plan"]), None)
     if base:
         files["base_plan.json"] = base["plan"].encode()
