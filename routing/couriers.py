@@ -79,7 +79,9 @@ def zone_loops(s: Scenario, zone_units: list, interval_min: int, seed: int) -> t
     )
     if n == 1:  # one unit: the loop is there and back
         return [[0]], t, lower
-    res = solve_vrptw(data, objective="vehicles_then_distance", seed=seed, deterministic=True)
+    # a zone has a handful of units: a short deterministic search finds the fewest loops
+    res = solve_vrptw(data, objective="vehicles_then_distance", seed=seed, deterministic=True,
+                      solution_limit=50 * n + 100)
     orders = [[x - 1 for x in r.visits] for r in res.routes]
     # a unit too far for any loop within the interval gets a loop of its own (reported by the caller)
     for v, _why in res.unserved:

@@ -29,6 +29,7 @@ from routing.network import distance_matrix_m, minutes
 from scheduler.assign import active_desks, break_fraction
 
 HORIZON_SLACK = 24 * 60
+OPEN_GRID_MIN = 10  # doors open on a 10-minute mark, so slots read 08:10–08:40, not 08:07–08:37
 
 
 def group_rate(s: Scenario, unit_desks: int, samplers: int) -> float:
@@ -96,6 +97,8 @@ def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int 
         lo, hi = s.unit_window(u)
         # the group arrives for set-up before the doors open, no earlier than the window allows
         m.Add(start[i] >= max(lo - p.setup_min, p.start + int(travel[0, i + 1])))
+        mark = m.NewIntVar(0, (horizon + p.setup_min) // OPEN_GRID_MIN, f"mark_{u.id}")
+        m.Add(start[i] + p.setup_min == OPEN_GRID_MIN * mark)
         for k in range(len(groups)):
             pres[i, k] = m.NewBoolVar(f"x_{u.id}_{groups[k].id}")
             m.Add(end[i] == start[i] + int(dur[i, k])).OnlyEnforceIf(pres[i, k])
@@ -128,7 +131,9 @@ def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int 
     order = sorted(range(len(units)), key=lambda i: -dur[i].min())
     for i in order:
         k = int(np.argmin([free[k] + allowance[i] + dur[i, k] for k in range(len(groups))]))
-        st = max(free[k] + int(allowance[i]), s.unit_window(units[i])[0] - p.setup_min)
+        st = max(free[k] + int(allowance[i]), s.unit_window(units[i])[0] - p.setup_min,
+                 p.start + int(travel[0, i + 1]))
+        st = -(-(st + p.setup_min) // OPEN_GRID_MIN) * OPEN_GRID_MIN - p.setup_min
         free[k] = st + int(dur[i, k])
         m.AddHint(start[i], st)
         m.AddHint(end[i], free[k])

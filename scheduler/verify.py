@@ -183,7 +183,8 @@ def units_collected_every_interval(s: Scenario, plan: dict) -> list[str]:
         if not got:
             out.append(f"unit {uid} is never collected")
             continue
-        if got[0][0] >= d["open"] + interval:
+        # the run leaving at d collects what was swabbed in [d - interval, d)
+        if got[0][0] > d["open"] + interval:
             out.append(f"unit {uid} opens at {hm(d['open'])} but is first collected by the run of {hm(got[0][0])}")
         for (a, _), (b, _) in zip(got, got[1:]):
             if b - a != interval:

@@ -5,6 +5,7 @@ import json
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
+from models.clock import format_clock
 from models.loader import LoadedScenario
 from models.scenario import Scenario
 from routing.couriers import HANDOVER_S, lab_minutes, zone_loops
@@ -93,10 +94,15 @@ def test_tiny_plan_collects_every_interval_and_carries_every_tube(tiny):
 def test_missing_pickup_is_named(tiny):
     plan = json.loads(plan_json(plan_round(tiny).plan))
     loops = plan["routing"]["zones"][0]["routes"][0]["loops"]
-    removed = loops.pop(1)
+    assert len(loops) >= 3
+    removed = loops.pop(1)  # a run in the middle of the day
     problems = units_collected_every_interval(tiny.scenario, plan)
-    assert any("is not collected between the runs of" in p for p in problems), problems
-    assert removed["stops"]
+    before, after = loops[0]["depart"], loops[1]["depart"]
+    for stop in removed["stops"]:
+        gap = (f"unit {stop['unit']} is not collected between the runs of {format_clock(before)} and "
+               f"{format_clock(after)}")
+        last = f"unit {stop['unit']}: last pickup at "  # the removed run was the unit's last
+        assert gap in problems or any(p.startswith(last) for p in problems), problems
 
 
 def test_lab_too_far_is_explained(tiny):

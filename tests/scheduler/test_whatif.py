@@ -90,8 +90,13 @@ def test_compare_cli_writes_table_and_charts(tmp_path, data_dir, capsys):
                                                      "finish.png", "peak_queue.png"]
     from pypdf import PdfReader
 
+    from models.clock import format_clock
+    from models.loader import load_scenario
+    from scheduler.pipeline import plan_round
+
+    one_group = plan_round(load_scenario(data_dir / "tiny.yaml")).plan.kpis.finish
     text = PdfReader(out / "compare.pdf").pages[0].extract_text()
-    assert "人员配置对比" in text and "12:14" in text
+    assert "人员配置对比" in text and format_clock(one_group) in text
 
 
 def test_compare_cli_bad_vary_is_one_line(tmp_path, data_dir, capsys):
