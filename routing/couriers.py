@@ -77,8 +77,6 @@ def zone_loops(s: Scenario, zone_units: list, interval_min: int, seed: int) -> t
         tw_open=np.zeros(n + 1, dtype=np.int64), tw_close=np.full(n + 1, limit, dtype=np.int64),
         vehicles=tuple(Vehicle(start=0, end=0, shift_start=0, shift_end=limit) for _ in range(n)),
     )
-    if n == 1:  # one unit: the loop is there and back
-        return [[0]], t, lower
     # a zone has a handful of units: a short deterministic search finds the fewest loops
     res = solve_vrptw(data, objective="vehicles_then_distance", seed=seed, deterministic=True,
                       solution_limit=50 * n + 100)
