@@ -42,6 +42,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from models.loader import read_bytes
 from models.problems import InputError, Problem
 from models.scenario import Grid, Scenario, SpecialCategory, Village
 
@@ -362,20 +363,6 @@ def decode_ledger(data: bytes, display: str, encoding: str | None = None) -> tup
     raise InputError.single(display, UNREADABLE_ENCODING)
 
 
-def _read_bytes(path: Path, display: str) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single(display, "file not found") from None
-    except IsADirectoryError:
-        raise InputError.single(display, "is a folder, not a file") from None
-    except OSError as e:
-        raise InputError.single(display, f"cannot be read ({e.strerror})") from None
-    if not data.strip():
-        raise InputError.single(display, "the file is empty")
-    return data
-
-
 def _csv_records(text: str, display: str) -> list[tuple[int, list[str]]]:
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((",", "\t", ";"), key=first.count)
@@ -450,7 +437,7 @@ def read_ledger(path: str | Path, mapping: dict[str, str | None] | None = None, 
     """
     path = Path(path)
     display = display or str(path)
-    data = _read_bytes(path, display)
+    data = read_bytes(path, display)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError.single(display, "an old .xls workbook; open it in Excel or WPS and save it as .xlsx or CSV")
     if data.startswith(b"PK\x03\x04"):

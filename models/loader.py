@@ -56,8 +56,8 @@ class LoadedScenario:
     warnings: tuple[str, ...] = field(default=())
 
 
-def read_text(path: Path, display: str) -> str:
-    """Read a UTF-8 text file, or raise :class:`InputError` in words."""
+def read_bytes(path: Path, display: str) -> bytes:
+    """The bytes of an input file, or :class:`InputError` in words (missing, a folder, unreadable, empty)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -66,6 +66,14 @@ def read_text(path: Path, display: str) -> str:
         raise InputError.single(display, "is a folder, not a file") from None
     except OSError as e:
         raise InputError.single(display, f"cannot be read ({e.strerror})") from None
+    if not data.strip():
+        raise InputError.single(display, "the file is empty")
+    return data
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a UTF-8 text file, or raise :class:`InputError` in words."""
+    data = read_bytes(path, display)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -608,34 +608,34 @@ def _repair(inst: _Inst, arc_of):
             members[ag[k]].append(j)
     cap = inst.cap.tolist()
     over = [a for a in range(m) if load[a] > cap[a]]
+
+    def cheapest_move(j, a):
+        """(extra cost, arc) of moving job j out of agent a to an agent with room; arc -1 if none."""
+        k0 = arc_of[j]
+        best, bk = math.inf, -1
+        for k in range(ptr[j], ptr[j + 1]):
+            b = ag[k]
+            if b != a and load[b] + wt[k] <= cap[b]:
+                d = co[k] - co[k0]
+                if d < best:
+                    best, bk = d, k
+        return best, bk
+
     for _round in range(3):
         for a in over:
             if load[a] <= cap[a]:
                 continue
             cands = []
             for j in members[a]:
-                k0 = arc_of[j]
-                best, bk = math.inf, -1
-                for k in range(ptr[j], ptr[j + 1]):
-                    b = ag[k]
-                    if b != a and load[b] + wt[k] <= cap[b]:
-                        d = co[k] - co[k0]
-                        if d < best:
-                            best, bk = d, k
+                best, bk = cheapest_move(j, a)
                 if bk >= 0:
-                    cands.append((best / max(1, wt[k0]), j))
+                    cands.append((best / max(1, wt[arc_of[j]]), j))
             cands.sort()
             for _, j in cands:
                 if load[a] <= cap[a]:
                     break
                 k0 = arc_of[j]
-                best, bk = math.inf, -1
-                for k in range(ptr[j], ptr[j + 1]):
-                    b = ag[k]
-                    if b != a and load[b] + wt[k] <= cap[b]:
-                        d = co[k] - co[k0]
-                        if d < best:
-                            best, bk = d, k
+                best, bk = cheapest_move(j, a)  # loads changed since the candidates were ranked
                 if bk >= 0:
                     load[a] -= wt[k0]
                     members[a].remove(j)

@@ -114,25 +114,25 @@ def queues_within_rooms(s: Scenario, plan: dict) -> list[str]:
     return out
 
 
+def _overlaps(items: list[dict], owner: tuple[str, ...], start: str, end: str):
+    """(owner, a, b) for each item b that starts before the previous item a of the same owner ends."""
+    by_owner = defaultdict(list)
+    for x in items:
+        by_owner[tuple(x[k] for k in owner)].append(x)
+    for who, xs in by_owner.items():
+        xs.sort(key=lambda x: x[start])
+        for a, b in zip(xs, xs[1:]):
+            if b[start] < a[end]:
+                yield who, a, b
+
+
 def units_staffed(s: Scenario, plan: dict) -> list[str]:
     """Every open unit-minute has its group and a working sampler; nobody is in two places."""
     out = []
-    by_person = defaultdict(list)
-    for sh in plan["staffing"]["shifts"]:
-        by_person[(sh["group"], sh["member"])].append(sh)
-    for who, shs in by_person.items():
-        shs.sort(key=lambda x: x["start"])
-        for a, b in zip(shs, shs[1:]):
-            if b["start"] < a["end"]:
-                out.append(f"{who[1]} ({who[0]}) is in two places at {hm(b['start'])}")
-    visits_by_group = defaultdict(list)
-    for v in plan["staffing"]["visits"]:
-        visits_by_group[v["group"]].append(v)
-    for g, vs in visits_by_group.items():
-        vs.sort(key=lambda v: v["arrive"])
-        for a, b in zip(vs, vs[1:]):
-            if b["arrive"] < a["leave"]:
-                out.append(f"group {g} is at {a['unit']} and {b['unit']} at once ({hm(b['arrive'])})")
+    for (group, member), a, b in _overlaps(plan["staffing"]["shifts"], ("group", "member"), "start", "end"):
+        out.append(f"{member} ({group}) is in two places at {hm(b['start'])}")
+    for (group,), a, b in _overlaps(plan["staffing"]["visits"], ("group",), "arrive", "leave"):
+        out.append(f"group {group} is at {a['unit']} and {b['unit']} at once ({hm(b['arrive'])})")
     working = defaultdict(list)
     for sh in plan["staffing"]["shifts"]:
         if sh["kind"] == "work" and sh["role"] == "sampler":
