@@ -172,6 +172,7 @@ def write_outputs(out: Path, files: dict[str, bytes]) -> None:
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; the folder is for people to read
     try:
         for name, data in files.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_bytes(data)
         if out.exists():
             old = out.with_name(f".{out.name}.old")

@@ -16,8 +16,9 @@ def compare_main(args) -> int:
     """Plan every variant, write compare.xlsx / compare.html / compare.pdf and the base plan into OUT."""
     from rich.progress import Progress
 
-    from scheduler.pipeline import write_outputs
+    from scheduler.pipeline import plan_json, plan_round, write_outputs
     from templates.comparison import comparison_files
+    from templates.outputs import render_outputs
 
     loaded = load_scenario(args.scenario)
     vary = []
@@ -41,9 +42,12 @@ def compare_main(args) -> int:
                 r["peak_p95"] = max(x["peak_p95"] for x in sims)
                 r["finish_p95"] = max(x["finish_p95"] for x in sims)
     files = comparison_files(loaded.scenario, vary, rows, lang=args.lang, printed_at=printed_at())
-    base = next((r for r in rows if r["plan"]), None)
-    if base:
-        files["base_plan.json"] = base["plan"].encode()
+    # the base case, the scenario as given, with its full printed plan in base/
+    base = plan_round(loaded, time_limit=args.time_limit)
+    if base.plan is not None:
+        printed, _ = render_outputs(base.plan, loaded.scenario, loaded.geometry, lang=args.lang,
+                                    printed_at=printed_at())
+        files.update({"base/plan.json": plan_json(base.plan), **{f"base/{k}": v for k, v in printed.items()}})
     write_outputs(args.output, files)
     for r in rows:
         label = ", ".join(f"{k[5:]}={hm(v) if k == 'vary_deadline' else v}" for k, v in r.items() if k.startswith("vary_"))
@@ -52,7 +56,7 @@ def compare_main(args) -> int:
                   f"worst age {r['worst_age']:.0f} min, walk {r['walk_mean_m']:.0f} m, staff-hours {r['staff_hours']:.0f}")
         else:
             print(f"{label}: infeasible — {r['why']}")
-    print(f"{args.output}: compare.xlsx, compare.html, compare.pdf, base_plan.json")
+    print(f"{args.output}: compare.xlsx, compare.html, compare.pdf, charts, and the base case's plan in base/")
     return 0
 
 
