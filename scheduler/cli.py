@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
     p.add_argument("--time-limit", type=float, default=None,
-                   help="solver work budget per stage, in CP-SAT deterministic units (about seconds; default 0.5)")
+                   help="solver work budget per stage, in CP-SAT deterministic units (about seconds; default 0.2)")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("verify", help="check a plan.json against its scenario, independently of the solvers")

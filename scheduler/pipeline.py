@@ -209,7 +209,7 @@ def plan_main(args) -> int:
     console = Console(stderr=True, highlight=False)
     loaded = load_scenario(args.scenario)
     with console.status("…") as status:
-        outcome = plan_round(loaded, seed=args.seed, time_limit=args.time_limit or 0.5,
+        outcome = plan_round(loaded, seed=args.seed, time_limit=args.time_limit or 0.2,
                              progress=lambda stage: status.update(f"natplan: {stage}"))
     for w in outcome.warnings:
         console.print(f"warning: {w}")

@@ -12,7 +12,10 @@ are listed in ``warnings``.
 from __future__ import annotations
 
 import base64
+import io
+import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ from models.plan import Plan
 from models.scenario import Scenario
 from templates.excel import plan_xlsx
 from templates.i18n import t
-from templates.render import environment, missing_glyphs, write_pdf
+from templates.render import environment, font_face_css, missing_glyphs, write_pdf
 from templates.town_map import town_map_png
 from templates.views import all_views
 
@@ -97,9 +100,49 @@ def render_outputs(plan: Plan, scenario: Scenario, geometry=None, lang: str = "z
     warnings = glyph_warnings(scenario)
     png = town_map_png(plan, scenario, geometry, lang)
     html = document_html(plan, scenario, lang, printed_at, png)
+    halves = [document_html(plan, scenario, lang, printed_at, png, parts=half).replace("</head>", _NO_NUMBERS)
+              for half in SPLIT]
+    with ProcessPoolExecutor(max_workers=min(len(halves), os.cpu_count() or 1)) as pool:
+        pdfs = pool.map(pdf_bytes, halves)  # the halves lay out at once, one per core
+        xlsx = plan_xlsx(plan, scenario, lang)
+        pdfs = list(pdfs)
     files = {
-        "plan.xlsx": plan_xlsx(plan, scenario, lang),
-        "rosters.pdf": pdf_bytes(html),
+        "plan.xlsx": xlsx,
+        "rosters.pdf": number_pages(pdfs, lang),
         "index.html": html.encode("utf-8"),
     }
     return files, warnings
+
+
+# The PDF is laid out in two halves on two cores (WeasyPrint uses one), then joined; page numbers,
+# which need the total, are stamped on afterwards from a document of empty numbered pages.
+SPLIT = (["overview.html", "roster.html"], ["route_sheet.html", "handover.html", "notice.html"])
+_NO_NUMBERS = "<style>@page { @bottom-center { content: none } } @page en { @bottom-center { content: none } }</style></head>"
+
+
+def number_pages(pdfs: list[bytes], lang: str) -> bytes:
+    """Join PDFs and stamp "第 X 页 / 共 Y 页" (or "Page X of Y") on every page."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdfs[0]))
+    for extra in pdfs[1:]:
+        writer.append(PdfReader(io.BytesIO(extra)))
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
+    total = len(sizes)
+    label = ('"Page " counter(page) " of {n}"' if lang == "en" else '"第 " counter(page) " 页 / 共 {n} 页"').format(n=total)
+    pages = "".join('<div class="land"></div>' if w > h else "<div></div>" for w, h in sizes)
+    overlay_html = (
+        '<html><head><meta charset="utf-8"><style>' + str(font_face_css()) +
+        "@page { size: A4; margin: 16mm 13mm 15mm 13mm; @bottom-center { content: " + label +
+        '; font-family: "natplan Noto Sans SC"; font-size: 9pt; color: #444; } }'
+        "@page land { size: A4 landscape; } .land { page: land; }"
+        "div { break-after: page; } div:last-child { break-after: auto; }"
+        "/* natplan print.css */</style></head><body>" + pages + "</body></html>"
+    )
+    overlay = PdfReader(io.BytesIO(pdf_bytes(overlay_html)))
+    for page, stamp in zip(writer.pages, overlay.pages):
+        page.merge_page(stamp)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

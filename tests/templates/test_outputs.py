@@ -23,8 +23,9 @@ from templates.render import hhmm  # noqa: E402
 from tests.templates.test_render import _embedded, _fonts  # noqa: E402
 
 PRINTED = "2022-03-12 21:30"
+# the footer: section label and id, then the print time (page numbers are stamped on separately)
 SECTION = re.compile(r"(检测单元名册|收样路线单|样本交接单|核酸检测通知|Unit roster|Courier route sheet) (\S+) "
-                     r"(?:第 \d+ 页|Page \d+)")
+                     r"(?:打印时间|Printed)")
 
 
 def _pages(pdf: bytes) -> list[str]:
