@@ -28,7 +28,7 @@ import numpy as np
 
 from models.plan import CourierRoute, Explanation, Loop, Pickup, Routing, Shuttles, ShuttleTrip, SolverStats, ZoneCouriers
 from models.scenario import Scenario
-from routing.network import distance_matrix_m, haversine_m, minutes
+from routing.network import haversine_m, minutes, van_minutes
 from routing.vrptw import Vehicle, VrptwData, solve_vrptw
 
 HANDOVER_S = 120  # seconds to hand a box over at a unit
@@ -47,8 +47,7 @@ class UnitService:
 
 
 def _van_seconds(s: Scenario, lon, lat) -> np.ndarray:
-    p = s.parameters
-    return np.ceil(minutes(distance_matrix_m(lon, lat), p.van_speed_kmh, p.detour_factor) * 60).astype(np.int64)
+    return np.ceil(van_minutes(s, lon, lat) * 60).astype(np.int64)
 
 
 def lab_minutes(s: Scenario) -> int:

@@ -15,7 +15,7 @@ import numpy as np
 from models.plan import Explanation, HomeTeam
 from models.scenario import Scenario
 from routing.couriers import lab_minutes
-from routing.network import distance_matrix_m, minutes
+from routing.network import van_minutes
 
 TURNAROUND_MIN = 10  # at the station between trips
 
@@ -35,7 +35,7 @@ def plan_home_visits(s: Scenario, deadline_margin: int = 60) -> tuple[list[HomeT
     pts = [(sp.location or grid_of[sp.grid].location) for sp in s.special_needs]
     lon = [s.station.location.lon] + [q.lon for q in pts]
     lat = [s.station.location.lat] + [q.lat for q in pts]
-    t = np.ceil(minutes(distance_matrix_m(lon, lat), p.van_speed_kmh, p.detour_factor)).astype(np.int64)
+    t = np.ceil(van_minutes(s, lon, lat)).astype(np.int64)
     n = len(pts)
     trip = trip_limit_min(s)
     day_end = p.deadline - deadline_margin

@@ -130,3 +130,18 @@ def road_time_matrix_min(roads: RoadGraph, lon, lat, access_speed_kmh: float = 2
             if via is not None:
                 out[i, j] = 0.0 if i == j else access[i] + via + access[j]
     return out
+
+
+def van_minutes(s, lon, lat) -> np.ndarray:
+    """Van minutes between the given places of scenario ``s``: along its road graph when it has one.
+
+    Without a road graph: straight line × the scenario's detour factor at its van speed.  With
+    one: shortest paths (:func:`road_time_matrix_min`); pairs the graph does not connect fall
+    back to the straight-line estimate, so a gap in the road data never makes a place unreachable.
+    """
+    p = s.parameters
+    straight = minutes(distance_matrix_m(lon, lat), p.van_speed_kmh, p.detour_factor)
+    if s.roads is None:
+        return straight
+    road = road_time_matrix_min(s.roads, lon, lat)
+    return np.where(np.isfinite(road), road, straight)

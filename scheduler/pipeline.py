@@ -192,6 +192,27 @@ def plan_json(plan: Plan) -> bytes:
     return (json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
 
 
+def print_courier_table(plan: Plan) -> None:
+    """Courier loops by zone and vehicle, with the vehicles each zone needs beside its lower bound."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="courier loops", title_justify="left")
+    for col in ("zone", "vehicle", "stops", "loop min", "runs", "needed / has / lower bound"):
+        table.add_column(col, justify="right" if col not in ("zone", "vehicle", "stops") else "left")
+    for z in plan.routing.zones:
+        for n, r in enumerate(z.routes):
+            need = f"{z.vehicles_needed} / {z.vehicles_available} / {z.vehicles_lower_bound}" if n == 0 else ""
+            table.add_row(z.zone if n == 0 else "", r.vehicle, " → ".join(r.order), str(r.loop_min),
+                          str(len(r.loops)), need)
+    sh = plan.routing.shuttles
+    console = Console(width=120, highlight=False)
+    console.print(table)
+    console.print(f"shuttles: every {sh.cadence_min} min, round trip {sh.round_trip_min} min, {len(sh.trips)} trips on "
+                  f"{sh.vehicles_used} vehicles (fewest that meet the age limit: {sh.fewest_vehicles}), "
+                  f"worst sample age {sh.worst_age_min:.0f} min")
+
+
 def printed_at() -> str:
     """Print time for the pages, China time: SOURCE_DATE_EPOCH when set (reproducible files), else now."""
     from datetime import datetime, timedelta, timezone
@@ -240,4 +261,5 @@ def plan_main(args) -> int:
           f"worst sample age {k.worst_sample_age_min:.0f} min")
     print(f"  walking mean {k.walk_mean_m:,.0f} m, max {k.walk_max_m:,.0f} m; "
           f"assignment gap {a.gap:.2%} ({a.method}), staffing gap {st.gap:.2%}")
+    print_courier_table(plan)
     return 0

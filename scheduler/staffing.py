@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 
 from models.plan import Explanation, Shift, SolverStats, Staffing, Visit
 from models.scenario import Role, Scenario
-from routing.network import distance_matrix_m, minutes
+from routing.network import van_minutes
 from scheduler.assign import active_desks, break_fraction
 
 HORIZON_SLACK = 24 * 60
@@ -45,8 +45,7 @@ class StaffResult:
 
 
 def _van_minutes(s: Scenario, lon, lat) -> np.ndarray:
-    p = s.parameters
-    return np.ceil(minutes(distance_matrix_m(lon, lat), p.van_speed_kmh, p.detour_factor)).astype(int)
+    return np.ceil(van_minutes(s, lon, lat)).astype(int)
 
 
 def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int | None = None,
