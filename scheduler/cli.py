@@ -208,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("simulate", help="simulate a plan's queues with lateness, no-shows and varying swab times")
     p.add_argument("plan", type=Path)
-    p.add_argument("--scenario", type=Path, required=True)
+    p.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO,
+                   help="the scenario the plan was made from (default: scenarios/xiagezhuang.yaml)")
     p.add_argument("--runs", type=int, default=200)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_simulate)
