@@ -31,7 +31,6 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections import Counter, defaultdict
@@ -42,7 +41,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from models.loader import read_bytes
+from models.loader import read_bytes, write_atomic
 from models.problems import InputError, Problem
 from models.scenario import Grid, Scenario, SpecialCategory, Village
 
@@ -855,19 +854,6 @@ def synthesize_ledger(scenario: Scenario, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[HEADER_ZH[f] for f in FIELDS], dtype=str)
 
 
-def _write_atomic(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` then move the temporary file onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -1004,7 +990,7 @@ def write_ledger(df: pd.DataFrame, path: str | Path, encoding: str = "utf-8-sig"
 
     else:
         raise ValueError(f"ledger file must end in .xlsx or .csv, not {path.name!r}")
-    _write_atomic(path, write)
+    write_atomic(path, write)
 
 
 # --- command line ------------------------------------------------------------------------
@@ -1094,6 +1080,6 @@ def ledger_import_main(args) -> int:
     def write(tmp: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 
-    _write_atomic(update, write)
+    write_atomic(update, write)
     print(f"{update}：已写入各网格台账人数" if zh else f"{update}: written with each grid's ledger count")
     return 0

@@ -10,8 +10,10 @@ False).
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,31 @@ def read_bytes(path: Path, display: str) -> bytes:
     if not data.strip():
         raise InputError.single(display, "the file is empty")
     return data
+
+
+def current_umask() -> int:
+    """The process's file-creation mask (read without changing it for long)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, write) -> None:
+    """Call ``write(tmp_path)`` then move the temporary file onto ``path``.
+
+    A failed write leaves ``path`` as it was; the file gets the usual permissions
+    (``mkstemp`` would leave it readable by its owner only).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~current_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def read_text(path: Path, display: str) -> str:

@@ -205,8 +205,6 @@ def _pickup(unit, at, sv: UnitService, prev, pool, per_box) -> Pickup:
 
 def plan_shuttles(s: Scenario, arrivals: list[tuple[float, int, float]]) -> tuple[Shuttles, list[Explanation]]:
     """Shuttle departures that keep every sample within the age limit, and the fewest vehicles that would."""
-    from models.clock import format_clock as hm
-
     p = s.parameters
     travel = lab_minutes(s)
     trip = travel + s.lab.handover_min
@@ -253,7 +251,6 @@ def plan_shuttles(s: Scenario, arrivals: list[tuple[float, int, float]]) -> tupl
         trips.append(ShuttleTrip(vehicle=vehicle, depart=int(dep), arrive=int(dep + trip), back=int(dep + round_trip),
                                  tubes=tubes, boxes=math.ceil(tubes / per_box), oldest_swab=round(oldest, 1),
                                  worst_age_min=round(dep + trip - oldest, 1)))
-    del hm
     return Shuttles(cadence_min=cadence, round_trip_min=round_trip, vehicles_used=min(used, max(1, len(fleet))),
                     fewest_vehicles=fewest, worst_age_min=round(worst, 1), trips=trips), problems
 

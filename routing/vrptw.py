@@ -443,7 +443,6 @@ class _Model:
             dcb = routing.RegisterUnaryTransitVector(dem.tolist())
             caps = [int(min(v.capacity, 2**62)) for v in vehicles]
             routing.AddDimensionWithVehicleCapacity(dcb, 0, caps, True, "Load")
-            ldim = routing.GetDimensionOrDie("Load")
         # pickup and delivery
         for p, d in data.pickup_delivery:
             if p in self.node_of and d in self.node_of:

@@ -28,7 +28,7 @@ import numpy as np
 
 from models.plan import Assignment, Explanation, GridPart, SolverStats
 from models.scenario import Role, Scenario
-from routing.network import neighbours_within
+from routing.network import haversine_m, neighbours_within
 from scheduler.gap import GapData, solve_gap
 
 BALANCE = 1.3  # a unit's balanced capacity: this times its fair share
@@ -134,8 +134,6 @@ def _arcs(s: Scenario, jobs: list[Job]):
     extra = [(k, unit_index[grid_of[j.grid].pinned_unit]) for k, j in enumerate(jobs)
              if grid_of[j.grid].pinned_unit is not None and k not in have]
     if extra:
-        from routing.network import haversine_m
-
         ea = np.array([k for k, _ in extra])
         eb = np.array([u for _, u in extra])
         ed = haversine_m(lon[ea], lat[ea], ulon[eb], ulat[eb]) * p.detour_factor
@@ -249,8 +247,6 @@ def _unreachable(s: Scenario, jobs: list[Job], a: np.ndarray) -> list[Explanatio
     lost = sorted({jobs[k].grid for k in range(len(jobs)) if k not in reached})
     if not lost:
         return []
-    from routing.network import haversine_m
-
     ulon = np.array([u.location.lon for u in s.units])
     ulat = np.array([u.location.lat for u in s.units])
     grid_of = {g.id: g for g in s.grids()}

@@ -9,26 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from models.loader import write_atomic
 from models.problems import InputError
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "xiagezhuang.yaml"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def cmd_validate(args) -> int:
@@ -77,7 +64,7 @@ def cmd_schema(args) -> int:
 
     text = json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        _write_atomic(Path(args.output), text)
+        write_atomic(Path(args.output), lambda tmp: tmp.write_text(text, encoding="utf-8"))
     else:
         sys.stdout.write(text)
     return 0
@@ -91,7 +78,7 @@ def cmd_generate(args) -> int:
     scenario = generate_town(spec)
     text = scenario_to_yaml(scenario, scenario.description or "")
     if args.output:
-        _write_atomic(Path(args.output), text)
+        write_atomic(Path(args.output), lambda tmp: tmp.write_text(text, encoding="utf-8"))
         print(f"{args.output}: {scenario.people:,} people, {len(scenario.grids())} grids, "
               f"{len(scenario.units)} units, {len(scenario.groups)} groups, {len(scenario.zones)} zones")
     else:

@@ -18,7 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from models.clock import format_clock as hm
-from models.loader import LoadedScenario, load_scenario
+from models.loader import LoadedScenario, current_umask, load_scenario
 from models.plan import Explanation, Kpis, Plan
 from models.summary import summarize
 from scheduler.assign import assign
@@ -167,9 +167,7 @@ def write_outputs(out: Path, files: dict[str, bytes]) -> None:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; the folder is for people to read
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; the folder is for people to read
     try:
         for name, data in files.items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
@@ -213,16 +211,6 @@ def print_courier_table(plan: Plan) -> None:
                   f"worst sample age {sh.worst_age_min:.0f} min")
 
 
-def printed_at() -> str:
-    """Print time for the pages, China time: SOURCE_DATE_EPOCH when set (reproducible files), else now."""
-    from datetime import datetime, timedelta, timezone
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    china = timezone(timedelta(hours=8))
-    when = datetime.fromtimestamp(int(epoch), china) if epoch else datetime.now(china)
-    return when.strftime("%Y-%m-%d %H:%M")
-
-
 def plan_main(args) -> int:
     """``natplan plan SCENARIO -o OUT``: plan, write OUT atomically, print the summary."""
     from rich.console import Console
@@ -239,11 +227,11 @@ def plan_main(args) -> int:
             print(f"{args.scenario}: {e.where}: {e.problem}" + (f" — fix: {e.fix}" if e.fix else ""), file=sys.stderr)
         return 2
     plan = outcome.plan
-    from templates.outputs import render_outputs
+    from templates.outputs import now_printed_at, render_outputs
 
     with console.status("natplan: render"):
         files, render_warnings = render_outputs(plan, loaded.scenario, loaded.geometry, lang=args.lang,
-                                                printed_at=printed_at())
+                                                printed_at=now_printed_at())
     for w in render_warnings:
         console.print(f"warning: {w}")
     write_outputs(Path(args.output), {"plan.json": plan_json(plan), **files})

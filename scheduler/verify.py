@@ -92,7 +92,6 @@ def queues_within_rooms(s: Scenario, plan: dict) -> list[str]:
             continue
         mu = rates[uid] / 60
         t0 = min(visit[uid]["open"], min(x["start"] for x in xs))
-        t_end = max(x["end"] for x in xs)
         q, t, done = 0.0, t0, 0.0
         total = sum(x["people"] for x in xs)
         while done < total - 1e-6 and t < t0 + 3 * 24 * 60:
@@ -110,7 +109,6 @@ def queues_within_rooms(s: Scenario, plan: dict) -> list[str]:
             out.append(f"unit {uid}: last person sampled at {hm(t)}, after the deadline {hm(s.parameters.deadline)}")
         if min(x["start"] for x in xs) < visit[uid]["open"]:
             out.append(f"unit {uid}: a slot starts before the unit opens at {hm(visit[uid]['open'])}")
-        del t_end
     return out
 
 

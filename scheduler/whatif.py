@@ -12,7 +12,6 @@ monotone in groups: a plan with one group more is never later).
 from __future__ import annotations
 
 import itertools
-import math
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -260,12 +259,7 @@ def minimize(loaded: LoadedScenario, resource: str, time_limit: float = 0.5,
             hi = mid
         else:
             lo = mid
-    below = cache.get(hi - 1) if hi - 1 >= 1 else None
-    if below is None and hi - 1 >= 1:
-        ok(hi - 1)
-        below = cache[hi - 1]
-    return hi, cache[hi], below
+    if hi > 1:
+        ok(hi - 1)  # planned already by the bisection unless hi is its upper end
+    return hi, cache[hi], cache.get(hi - 1)
 
-
-def minutes_text(x: float | None) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else format_clock(x)

@@ -8,7 +8,6 @@ import sys
 from models.clock import format_clock as hm
 from models.loader import load_scenario
 from models.problems import InputError
-from scheduler.pipeline import printed_at
 from scheduler.whatif import compare, minimize, parse_vary
 
 
@@ -18,7 +17,7 @@ def compare_main(args) -> int:
 
     from scheduler.pipeline import plan_json, plan_round, write_outputs
     from templates.comparison import comparison_files
-    from templates.outputs import render_outputs
+    from templates.outputs import now_printed_at, render_outputs
 
     loaded = load_scenario(args.scenario)
     vary = []
@@ -41,13 +40,13 @@ def compare_main(args) -> int:
                 sims = simulate_plan(loaded.scenario, json.loads(r["plan"]), runs=args.simulate)
                 r["peak_p95"] = max(x["peak_p95"] for x in sims)
                 r["finish_p95"] = max(x["finish_p95"] for x in sims)
-    files = comparison_files(loaded.scenario, vary, rows, lang=args.lang, printed_at=printed_at())
+    printed = now_printed_at()  # one print time for the comparison and the base case
+    files = comparison_files(loaded.scenario, vary, rows, lang=args.lang, printed_at=printed)
     # the base case, the scenario as given, with its full printed plan in base/
     base = plan_round(loaded, time_limit=args.time_limit)
     if base.plan is not None:
-        printed, _ = render_outputs(base.plan, loaded.scenario, loaded.geometry, lang=args.lang,
-                                    printed_at=printed_at())
-        files.update({"base/plan.json": plan_json(base.plan), **{f"base/{k}": v for k, v in printed.items()}})
+        pages, _ = render_outputs(base.plan, loaded.scenario, loaded.geometry, lang=args.lang, printed_at=printed)
+        files.update({"base/plan.json": plan_json(base.plan), **{f"base/{k}": v for k, v in pages.items()}})
     write_outputs(args.output, files)
     for r in rows:
         label = ", ".join(f"{k[5:]}={hm(v) if k == 'vary_deadline' else v}" for k, v in r.items() if k.startswith("vary_"))

@@ -33,8 +33,11 @@ PARTS = ["overview.html", "roster.html", "route_sheet.html", "handover.html", "n
 
 
 def now_printed_at() -> str:
-    """The print time as shown on every page (China time, to the minute)."""
-    return datetime.now(CHINA).strftime("%Y-%m-%d %H:%M")
+    """The print time shown on every page, China time to the minute: now, or SOURCE_DATE_EPOCH when set
+    (so that a rerun gives the same pages)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), CHINA) if epoch else datetime.now(CHINA)
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def glyph_warnings(scenario: Scenario) -> list[str]:

@@ -17,13 +17,14 @@ from __future__ import annotations
 import functools
 import math
 import os
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
+
+from models.loader import write_atomic
 
 TEMPLATES_DIR = Path(__file__).resolve().parent
 FONTS_DIR = TEMPLATES_DIR / "fonts"
@@ -144,12 +145,6 @@ def render_html(template_name: str, **context: Any) -> str:
 # PDF
 # --------------------------------------------------------------------------
 @functools.lru_cache(maxsize=1)
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_pdf(html: str, path: str | os.PathLike, base_url: str | None = None) -> Path:
     """Write *html* as a PDF at *path* (atomically: temp file + ``os.replace``).
 
@@ -162,7 +157,6 @@ def write_pdf(html: str, path: str | os.PathLike, base_url: str | None = None) -
     from weasyprint.text.fonts import FontConfiguration
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     font_config = FontConfiguration()
     stylesheets = []
     if _FONT_MARKER not in html:
@@ -170,18 +164,7 @@ def write_pdf(html: str, path: str | os.PathLike, base_url: str | None = None) -
     if _CSS_MARKER not in html:
         stylesheets.append(CSS(filename=str(PRINT_CSS), font_config=font_config))
     document = HTML(string=html, base_url=base_url or TEMPLATES_DIR.as_uri() + "/")
-    fd, tmp_name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            document.write_pdf(fh, stylesheets=stylesheets, font_config=font_config)
-        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes 0600
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomic(path, lambda tmp: document.write_pdf(str(tmp), stylesheets=stylesheets, font_config=font_config))
     return path
 
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 pypdf = pytest.importorskip("pypdf")
 
+from models.loader import current_umask  # noqa: E402
 from templates import render  # noqa: E402
 from templates.render import (  # noqa: E402
     environment, hhmm, mask_id, missing_glyphs, pct, render_html, thousands, write_pdf,
@@ -190,7 +191,7 @@ def test_write_pdf_plain_html_is_atomic(tmp_path):
     assert "检测单元" in texts[0] and "第 1 页" in texts[0]
     assert any("NotoSans" in n.replace("-", "") for n in names)
     assert [p.name for p in path.parent.iterdir()] == ["plain.pdf"]
-    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~render._umask()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~current_umask()
 
 
 def test_pdf_without_any_system_font(tmp_path):
