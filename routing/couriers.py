@@ -29,10 +29,12 @@ import numpy as np
 from models.plan import CourierRoute, Explanation, Loop, Pickup, Routing, Shuttles, ShuttleTrip, SolverStats, ZoneCouriers
 from models.scenario import Scenario
 from routing.network import haversine_m, minutes, van_minutes
-from routing.vrptw import Vehicle, VrptwData, solve_vrptw
+from routing.vrptw import Vehicle, VrptwData, resolve_engine, solve_vrptw
 
 HANDOVER_S = 120  # seconds to hand a box over at a unit
 AGE_MARGIN_MIN = 30  # shuttles aim this far under the age limit when they can, for delays on the road
+_METHOD = {"pyvrp": "pyvrp iterated local search, vehicles then driving time",
+           "ortools": "or-tools routing, vehicles then driving time"}
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,11 @@ def lab_minutes(s: Scenario) -> int:
     return math.ceil(float(minutes(d, p.van_speed_kmh, p.detour_factor)))
 
 
-def zone_loops(s: Scenario, zone_units: list, interval_min: int, seed: int) -> tuple[list[list[int]], np.ndarray, int]:
-    """Fewest loops (vehicles) each within the interval: (orders as indices into zone_units, seconds matrix, lower bound)."""
+def zone_loops(s: Scenario, zone_units: list, interval_min: int, seed: int,
+               engine: str = "auto") -> tuple[list[list[int]], np.ndarray, int]:
+    """Fewest loops (vehicles) each within the interval: (orders as indices into zone_units, seconds matrix, lower bound).
+
+    ``engine`` is passed to :func:`routing.vrptw.solve_vrptw`."""
     lon = [s.station.location.lon] + [u.location.lon for u in zone_units]
     lat = [s.station.location.lat] + [u.location.lat for u in zone_units]
     t = _van_seconds(s, lon, lat)
@@ -78,7 +83,7 @@ def zone_loops(s: Scenario, zone_units: list, interval_min: int, seed: int) -> t
     )
     # a zone has a handful of units: a short deterministic search finds the fewest loops
     res = solve_vrptw(data, objective="vehicles_then_distance", seed=seed, deterministic=True,
-                      solution_limit=50 * n + 100)
+                      solution_limit=50 * n + 100, engine=engine)
     orders = [[x - 1 for x in r.visits] for r in res.routes]
     # a unit too far for any loop within the interval gets a loop of its own (reported by the caller)
     for v, _why in res.unserved:
@@ -141,7 +146,7 @@ def plan_couriers(s: Scenario, service: dict[str, UnitService], seed: int | None
     needed = sum(z.vehicles_needed for z in zones)
     bound = sum(z.vehicles_lower_bound for z in zones)
     stats = SolverStats(objective=float(needed), bound=float(bound), gap=(needed - bound) / max(1, needed),
-                        method="or-tools routing, vehicles then driving time", optimal=needed == bound)
+                        method=_METHOD[resolve_engine()], optimal=needed == bound)
     return Routing(zones=zones, shuttles=shuttles, stats=stats), problems, warnings
 
 

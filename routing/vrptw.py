@@ -1,9 +1,15 @@
-"""One VRPTW engine on plain data, built on OR-Tools' routing library.
+"""One VRPTW function on plain data, with two engines: PyVRP and OR-Tools routing.
 
 Used for courier loops (vans collecting sample boxes from sampling units),
 shuttles and home-visit team routes.  The style follows PyVRP: frozen
 dataclasses describe the problem, :func:`solve_vrptw` is a pure function, and a
 :class:`VrptwResult` comes out.
+
+PyVRP (iterated local search) is the default: on the Solomon benchmark
+(``benchmarks/solomon.py``) it is much closer to the best known solutions
+than the OR-Tools search at the same time limit.  OR-Tools stays for what
+PyVRP is not given here: pickup-and-delivery pairs (``engine="auto"`` picks
+it for them), and as the engine when PyVRP is not installed.
 
 Conventions
 -----------
@@ -25,12 +31,13 @@ Conventions
 
 Determinism
 -----------
-OR-Tools routing search is deterministic for a fixed number of search steps;
-only a wall-clock limit makes it depend on the machine.  With
-``deterministic=True`` every phase is bounded by a solution count
-(``solution_limit``, default scaled to the instance size) instead of time, so
-the result depends only on the data and the seed.  ``time_limit`` is then
-ignored (the run takes as long as those steps take).
+Both engines are deterministic for a fixed number of search steps and a seed;
+only a wall-clock limit makes them depend on the machine.  With
+``deterministic=True`` every phase is bounded by a step count (OR-Tools:
+solutions accepted; PyVRP: iterations; ``solution_limit``, default scaled to
+the instance size) instead of time, so the result depends only on the data
+and the seed.  ``time_limit`` is then ignored (the run takes as long as those
+steps take).
 """
 
 from __future__ import annotations
@@ -48,6 +55,8 @@ __all__ = [
     "VrptwResult",
     "solve_vrptw",
     "solve_vrptw_plain",
+    "resolve_engine",
+    "ENGINES",
     "route_schedule",
 ]
 
@@ -170,6 +179,9 @@ class VrptwResult:
     objective : int
         Distance + fixed costs + drop penalties (the solver's objective in the
         ``"distance"`` mode).
+    engine : str
+        The engine that found the routes: ``"pyvrp"``, ``"ortools"`` or
+        ``"ortools-plain"``.
     """
 
     routes: tuple[Route, ...]
@@ -180,6 +192,7 @@ class VrptwResult:
     feasible: bool
     runtime: float
     objective: int
+    engine: str = "ortools"
 
 
 # ----------------------------------------------------------------------------
@@ -630,7 +643,14 @@ def _greedy_routes(data: VrptwData, c: _Checked, served: list[int], seed: int) -
 # ----------------------------------------------------------------------------
 
 
-def _result(data, c, model, routes, reasons, t0, dropped_reason="dropped by solver at penalty") -> VrptwResult:
+_NO_ROOM = "no route found that takes it beside the other visits (windows, shifts, capacity, fleet size)"
+
+
+def _result(data, c, huge, routes, reasons, t0, engine="ortools") -> VrptwResult:
+    """Time the routes independently of the solver and total them up.
+
+    ``huge`` is the penalty charged in the objective for an unserved
+    mandatory visit."""
     out_routes = []
     served = set()
     for k, r in enumerate(routes):
@@ -644,12 +664,12 @@ def _result(data, c, model, routes, reasons, t0, dropped_reason="dropped by solv
     unserved = dict(reasons)
     for v in c.visits.tolist():
         if v not in served and v not in unserved:
-            unserved[v] = dropped_reason
+            unserved[v] = "dropped by solver at penalty" if c.penalty[v] >= 0 else _NO_ROOM
     dist = sum(r.distance for r in out_routes)
     dur = sum(r.duration for r in out_routes)
     pen = 0
     for v in unserved:
-        pen += int(model.huge if c.penalty[v] < 0 else c.penalty[v]) if model else 0
+        pen += int(huge if c.penalty[v] < 0 else c.penalty[v])
     obj = dist + sum(data.vehicles[r.vehicle].fixed_cost for r in out_routes) + pen
     return VrptwResult(
         routes=tuple(out_routes),
@@ -660,6 +680,7 @@ def _result(data, c, model, routes, reasons, t0, dropped_reason="dropped by solv
         feasible=not unserved,
         runtime=_time.perf_counter() - t0,
         objective=int(obj),
+        engine=engine,
     )
 
 
@@ -683,6 +704,7 @@ def _cost(model: _Model, routes: list[list[int]]) -> tuple[int, int, int]:
 # ----------------------------------------------------------------------------
 
 _FIRST = ("PARALLEL_CHEAPEST_INSERTION", "SAVINGS", "LOCAL_CHEAPEST_INSERTION")
+ENGINES = ("auto", "pyvrp", "ortools")
 
 
 def solve_vrptw(
@@ -694,8 +716,9 @@ def solve_vrptw(
     log: bool = False,
     solution_limit: int | None = None,
     deterministic: bool = False,
+    engine: str = "auto",
 ) -> VrptwResult:
-    """Solve a VRPTW with OR-Tools guided local search.
+    """Solve a VRPTW with PyVRP or with OR-Tools guided local search.
 
     Parameters
     ----------
@@ -703,37 +726,57 @@ def solve_vrptw(
     time_limit : float
         Wall-clock budget in seconds (ignored when ``deterministic``).
     seed : int
-        Seeds the own construction heuristic and the order of the starts.
+        Seeds the search (PyVRP's random stream; OR-Tools: the own
+        construction heuristic and the order of the restarts).
     objective : {"distance", "vehicles_then_distance"}
         Total distance plus fixed costs, or fewest vehicles first.
     first_solution : str
-        ``"auto"`` tries several constructions (OR-Tools' parallel and local
-        cheapest insertion, savings, and a randomised insertion of our own)
-        and improves the best; or the name of one OR-Tools
-        ``FirstSolutionStrategy``.
+        OR-Tools only.  ``"auto"`` tries several constructions (OR-Tools'
+        parallel and local cheapest insertion, savings, and a randomised
+        insertion of our own) and improves the best; or the name of one
+        OR-Tools ``FirstSolutionStrategy``.
     log : bool
-        Print OR-Tools' search log.
+        Print the solver's search log.
     solution_limit : int or None
-        Cap on solutions accepted by the local search (per phase).  In
-        deterministic mode it is the only limit (default ``400 * visits``,
-        at least 2000, for the main run, and a quarter of it for each of the
-        three ruin-and-restart rounds).
+        The step budget.  OR-Tools: cap on solutions accepted by the local
+        search (per phase); in deterministic mode it is the only limit
+        (default ``400 * visits``, at least 2000, for the main run, and a
+        quarter of it for each of the three ruin-and-restart rounds).  PyVRP:
+        iterations of its iterated local search (default in deterministic mode
+        ``20 * visits``, at least 1000); with a time limit, whichever comes
+        first.
     deterministic : bool
-        Bound the search by solution counts, never by wall time, so the
-        result depends only on ``data`` and ``seed`` (OR-Tools' routing
-        search is deterministic for a fixed number of steps).
+        Bound the search by steps, never by wall time, so the result depends
+        only on ``data`` and ``seed`` (both engines are deterministic for a
+        fixed number of steps and a seed).
+    engine : {"auto", "pyvrp", "ortools"}
+        ``"pyvrp"``: PyVRP's iterated local search (the stronger of the two on
+        the Solomon benchmark, see ``benchmarks/solomon.py``); it does not
+        model pickup-and-delivery pairs.  ``"ortools"``: OR-Tools routing with
+        the search described below.  ``"auto"``: PyVRP when it is installed
+        and there are no pickup-and-delivery pairs, else OR-Tools.
 
     Notes
     -----
-    The search: several constructions (OR-Tools' parallel and local cheapest
-    insertion and savings, each taken to a local optimum, plus a randomised
-    insertion of our own); guided local search (lambda 0.3, extra operators
-    such as relocate-and-make-active, cross-exchange, exchange-subtrip) from
-    the best one for half the budget; then ruin-and-restart rounds: a cluster
-    of nearby visits (8-20 %) is taken out of the best solution and GLS
-    repairs and improves it for a tenth of the budget, keeping improvements.
-    The vehicle limit is the fleet size; ``"vehicles_then_distance"`` puts a
-    fixed cost above any route's length on every used vehicle.
+    Both engines see the same model: visits no vehicle could serve on its own
+    are reported by a pre-check; the others are mandatory (``drop_penalty``
+    None) or optional at their penalty (PyVRP: optional clients with that
+    prize).  PyVRP first searches with every mandatory visit required; only
+    when that ends without a feasible solution are they made optional at a
+    penalty above any detour, so that the ones that fit nowhere come back as
+    unserved instead of as a broken route.  Routes from either engine are
+    timed again by :func:`route_schedule`.
+
+    OR-Tools search: several constructions (OR-Tools' parallel and local
+    cheapest insertion and savings, each taken to a local optimum, plus a
+    randomised insertion of our own); guided local search (lambda 0.3, extra
+    operators such as relocate-and-make-active, cross-exchange,
+    exchange-subtrip) from the best one for half the budget; then
+    ruin-and-restart rounds: a cluster of nearby visits (8-20 %) is taken out
+    of the best solution and GLS repairs and improves it for a tenth of the
+    budget, keeping improvements.  The vehicle limit is the fleet size;
+    ``"vehicles_then_distance"`` puts a fixed cost above any route's length on
+    every used vehicle.
 
     Returns
     -------
@@ -745,6 +788,33 @@ def solve_vrptw(
         On malformed input (shapes, windows closing before opening, vehicles
         without depot, ...), before any solving.
     """
+    engine = resolve_engine(engine, data)
+    if engine == "pyvrp":
+        if data.pickup_delivery:
+            raise ValueError("engine 'pyvrp' does not take pickup-delivery pairs; use 'ortools' or 'auto'")
+        return _solve_pyvrp(data, time_limit, seed, objective, log, solution_limit, deterministic)
+    return _solve_ortools(data, time_limit, seed, objective, first_solution, log, solution_limit, deterministic)
+
+
+def resolve_engine(engine: str = "auto", data: VrptwData | None = None) -> str:
+    """The engine :func:`solve_vrptw` uses for ``engine`` (and ``data``): "pyvrp" or "ortools"."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "auto":
+        return "pyvrp" if _have_pyvrp() and not (data is not None and data.pickup_delivery) else "ortools"
+    return engine
+
+
+def _have_pyvrp() -> bool:
+    try:
+        import pyvrp  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _solve_ortools(data, time_limit, seed, objective, first_solution, log, solution_limit, deterministic) -> VrptwResult:
+    """The OR-Tools engine of :func:`solve_vrptw`."""
     t0 = _time.perf_counter()
     if objective not in ("distance", "vehicles_then_distance"):
         raise ValueError(f"unknown objective {objective!r}")
@@ -756,7 +826,7 @@ def solve_vrptw(
     reasons = _precheck(data, c)
     served = [v for v in c.visits.tolist() if v not in reasons]
     if not served:
-        return _result(data, c, None, [[] for _ in data.vehicles], reasons, t0)
+        return _result(data, c, 0, [[] for _ in data.vehicles], reasons, t0)
     deadline = t0 + time_limit
 
     def remaining() -> float:
@@ -837,7 +907,7 @@ def solve_vrptw(
             print("round", rnd, "soft" if todo and rnd % 2 == 1 else "ruin", out and out[0], best_cost)
         if out is not None and out[0] < best_cost:
             best_cost, best_routes = out
-    return _result(data, c, _Model(data, c, served, objective) if served else None, best_routes, reasons, t0)
+    return _result(data, c, _Model(data, c, served, objective).huge, best_routes, reasons, t0)
 
 
 _DEBUG = False
@@ -943,4 +1013,156 @@ def solve_vrptw_plain(data: VrptwData, time_limit: float = 10.0) -> VrptwResult:
     p = _params(time_limit=time_limit, tuned=False)
     sol = m.solve(p)
     routes = m.routes_of(sol) if sol is not None else [[] for _ in data.vehicles]
-    return _result(data, c, m, routes, reasons, t0)
+    return _result(data, c, m.huge, routes, reasons, t0, engine="ortools-plain")
+
+
+# ----------------------------------------------------------------------------
+# PyVRP engine
+# ----------------------------------------------------------------------------
+
+
+def _solve_pyvrp(data, time_limit, seed, objective, log, solution_limit, deterministic) -> VrptwResult:
+    """The PyVRP engine of :func:`solve_vrptw`.
+
+    The model holds the depots and the visits that passed the pre-check, as
+    locations of their own; vehicles that share depots, capacity, shift and
+    fixed cost form one PyVRP vehicle type.  A depot's service time is spent
+    on leaving it, so it is added to the depot's row of the duration matrix;
+    the vehicle type's window is the shift cut by the depots' windows.
+    """
+    t0 = _time.perf_counter()
+    if objective not in ("distance", "vehicles_then_distance"):
+        raise ValueError(f"unknown objective {objective!r}")
+    if not deterministic and not time_limit > 0:
+        raise ValueError("time_limit must be positive")
+    c = _validate(data)
+    reasons = _precheck(data, c)
+    served = [v for v in c.visits.tolist() if v not in reasons]
+    empty = [[] for _ in data.vehicles]
+    if not served:
+        return _result(data, c, 0, empty, reasons, t0, engine="pyvrp")
+
+    import pyvrp
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+
+    vehicles = data.vehicles
+    depots = sorted({int(v.start) for v in vehicles} | {int(v.end) for v in vehicles})
+    nodes = depots + served
+    pos = {loc: k for k, loc in enumerate(nodes)}
+    idx = np.array(nodes, dtype=np.int64)
+    nd = len(depots)
+    dist = c.dist[np.ix_(idx, idx)]
+    dur = c.time[np.ix_(idx, idx)].copy()
+    dur[:nd] += c.service[idx[:nd]][:, None]
+    np.fill_diagonal(dur, 0)  # PyVRP wants a zero diagonal; a depot to itself is an unused, empty route
+    max_arc = int(max(dist.max(initial=0), 1))
+    big_vehicle = max_arc * (len(nodes) + 1) + 1 if objective == "vehicles_then_distance" else 0
+    # the same penalty as the OR-Tools model puts on a mandatory visit: above any detour and a vehicle
+    huge = int(min(_SEARCH["drop_arcs"] * max_arc + big_vehicle + max(int(v.fixed_cost) for v in vehicles) + 1, 2**50))
+    has_load = bool(np.any(c.demand[served] != 0))
+
+    kinds: dict[tuple, list[int]] = {}
+    for k, v in enumerate(vehicles):
+        early = int(max(v.shift_start, c.tw_open[v.start]))
+        late = int(min(v.shift_end, c.tw_close[v.end]))
+        start_late = int(min(v.shift_end, c.tw_close[v.start], late))
+        if late < early or start_late < early:
+            continue  # this vehicle cannot leave and be back within its shift
+        cap = int(min(v.capacity, 2**50))
+        key = (pos[int(v.start)], pos[int(v.end)], cap, early, start_late, late, int(v.fixed_cost))
+        kinds.setdefault(key, []).append(k)
+    if not kinds:
+        return _result(data, c, huge, empty, reasons, t0, engine="pyvrp")
+    base = list(kinds.items())
+    owners = [ks for _, ks in base]
+    type_of = {k: t for t, ks in enumerate(owners) for k in ks}
+    names = data.names or ()
+    # Overflow vehicles beyond the fleet, each at a vehicle's cost plus a mandatory visit's penalty, make
+    # the fleet limit soft: a search stuck with a tight fleet can pass through solutions with a route
+    # more.  Solutions that keep using them are not taken.
+    fleet_binds = len(vehicles) < len(served)
+    overflow = len(served)
+
+    def problem(all_optional: bool, soft_fleet: bool):
+        clients = []
+        for v in served:
+            pen = int(c.penalty[v])
+            required = pen < 0 and not all_optional
+            clients.append(pyvrp.Client(
+                location=pos[v], pickup=[int(c.demand[v])] if has_load else [], service_duration=int(c.service[v]),
+                tw_early=int(c.tw_open[v]), tw_late=int(c.tw_close[v]), required=required,
+                prize=0 if required else (huge if pen < 0 else pen), name=names[v] if names else ""))
+        vtypes = []
+        for extra in (False, True) if soft_fleet else (False,):
+            for (s, e, cap, early, start_late, late, fixed), ks in base:
+                vtypes.append(pyvrp.VehicleType(
+                    num_available=overflow if extra else len(ks), capacity=[cap] if has_load else [],
+                    start_depot=s, end_depot=e, fixed_cost=fixed + big_vehicle + (huge if extra else 0),
+                    tw_early=early, tw_late=late, start_late=start_late))
+        return pyvrp.ProblemData(
+            locations=[pyvrp.Location(0.0, 0.0) for _ in nodes], clients=clients,
+            depots=[pyvrp.Depot(location=k) for k in range(nd)], vehicle_types=vtypes,
+            distance_matrices=[dist], duration_matrices=[dur])
+
+    def stop(share: float):
+        if deterministic:
+            iters = solution_limit if solution_limit is not None else max(1000, 20 * len(served))
+            return MaxIterations(max(1, int(iters * share)))
+        crit = MaxRuntime(max(0.05, time_limit * share))
+        if solution_limit is not None:
+            crit = MultipleCriteria([crit, MaxIterations(max(1, int(solution_limit * share)))])
+        return crit
+
+    def run(pdata, share, start=None):
+        """(feasible within the fleet, penalised cost, routes per vehicle) of one PyVRP search."""
+        import warnings
+
+        init = None
+        if start is not None:
+            cid = {v: i for i, v in enumerate(served)}
+            init = pyvrp.Solution(pdata, [pyvrp.Route(pdata, [cid[v] for v in r], type_of[k])
+                                          for k, r in enumerate(start) if r])
+        with warnings.catch_warnings():
+            # PyVRP warns when a penalty reaches its bound; infeasibility is handled below
+            warnings.simplefilter("ignore")
+            res = pyvrp.solve(pdata, stop=stop(share), seed=int(seed), collect_stats=False, display=log,
+                              initial_solution=init)
+        routes = [[] for _ in vehicles]
+        used = [0] * len(owners)
+        ok = res.best.is_feasible()
+        for r in res.best.routes():
+            t = r.vehicle_type()
+            if t >= len(owners) or used[t] >= len(owners[t]):
+                ok = False  # an overflow vehicle: beyond the fleet
+                continue
+            routes[owners[t][used[t]]] = [served[a.idx] for a in r if a.is_client()]
+            used[t] += 1
+        return ok, res.cost(), routes
+
+    if fleet_binds:
+        # half the budget within the fleet, half with the soft fleet from there; the better one in the fleet
+        ok, cost, routes = run(problem(False, False), 0.5)
+        ok2, cost2, routes2 = run(problem(False, True), 0.5, start=routes)
+        if ok2 and (not ok or cost2 < cost):
+            ok, routes = ok2, routes2
+    else:
+        ok, _, routes = run(problem(False, False), 1.0)
+    if not ok and any(c.penalty[v] < 0 for v in served):
+        # Some required visit fits nowhere: make every visit optional at a price above any detour, so
+        # the ones left out are named instead of breaking a route.
+        ok, _, routes = run(problem(True, False), 0.25)
+    if not ok:
+        routes = _make_feasible(data, c, routes)
+    return _result(data, c, huge, routes, reasons, t0, engine="pyvrp")
+
+
+def _make_feasible(data: VrptwData, c: _Checked, routes: list[list[int]]) -> list[list[int]]:
+    """Drop visits until every route keeps its capacity (largest load first), windows and shift."""
+    out = []
+    for k, r in enumerate(routes):
+        r = list(r)
+        cap = data.vehicles[k].capacity
+        while r and int(sum(c.demand[v] for v in r)) > cap:
+            r.pop(int(np.argmax([c.demand[v] for v in r])))
+        out.append(r)
+    return _repair(data, c, out)

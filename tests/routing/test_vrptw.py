@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from routing.vrptw import Vehicle, VrptwData, solve_vrptw
 
+ENGINES = ("pyvrp", "ortools")
+
 # Benchmark instances are read in place from ../shared (CI has it beside the clone); not copied here.
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "solomon100" / "lkh3_floor1dec"
 REPO = Path(__file__).resolve().parents[2]
@@ -94,7 +96,8 @@ def route_cost(data, k, seq):
 
 def brute_force(data) -> int:
     """Optimal total distance by enumerating every split and order (2 vehicles)."""
-    visits = [i for i in range(1, len(data.demand))]
+    depots = {v.start for v in data.vehicles} | {v.end for v in data.vehicles}
+    visits = [i for i in range(len(data.demand)) if i not in depots]
     best = math.inf
     for mask in range(1 << len(visits)):
         a = [v for i, v in enumerate(visits) if mask >> i & 1]
@@ -128,10 +131,16 @@ def tiny() -> VrptwData:
     )
 
 
-def test_tiny_instance_solved_to_brute_force_optimum():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_tiny_instance_solved_to_brute_force_optimum(engine):
     data = tiny()
     opt = brute_force(data)
-    res = solve_vrptw(data, seed=1, deterministic=True)
+    # By hand: visit 2 (20 out, closes at 25) and visit 4 (20 out, opens at 30) are 28 apart, so two
+    # vans, each at least 40; visits 1 and 3 lie on their legs; 5 at (10, 10) costs a detour of at
+    # least 8 (between 2 and the depot, or between 4 and the depot): 88.
+    assert opt == 88
+    res = solve_vrptw(data, seed=1, deterministic=True, engine=engine)
+    assert res.engine == engine
     check_result(data, res)
     assert res.feasible
     assert res.distance == opt
@@ -164,8 +173,9 @@ def small_instances(draw):
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_instances())
-def test_random_instances_keep_windows_and_capacity(data):
-    res = solve_vrptw(data, seed=0, deterministic=True, solution_limit=300)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_random_instances_keep_windows_and_capacity(engine, data):
+    res = solve_vrptw(data, seed=0, deterministic=True, solution_limit=300, engine=engine)
     check_result(data, res)
 
 
@@ -174,7 +184,8 @@ def test_random_instances_keep_windows_and_capacity(data):
 # ---------------------------------------------------------------------------
 
 
-def test_impossible_window_and_capacity_are_reported():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_impossible_window_and_capacity_are_reported(engine):
     data = tiny()
     data = VrptwData(
         time=data.time, distance=data.distance, demand=np.array([0, 3, 3, 4, 40, 2]),
@@ -182,7 +193,7 @@ def test_impossible_window_and_capacity_are_reported():
         tw_close=np.array([200, 200, 15, 200, 40, 200]),  # visit 2 lies 20 away, closes at 15
         vehicles=data.vehicles,
     )
-    res = solve_vrptw(data, deterministic=True)
+    res = solve_vrptw(data, deterministic=True, engine=engine)
     check_result(data, res)
     reasons = dict(res.unserved)
     assert set(reasons) == {2, 4}
@@ -192,16 +203,59 @@ def test_impossible_window_and_capacity_are_reported():
     assert not res.feasible
 
 
-def test_drop_at_penalty_is_reported_as_solver_drop():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_drop_at_penalty_is_reported_as_solver_drop(engine):
     data = tiny()
     # one small van, cheap drops: the solver leaves some visits out
     data = VrptwData(time=data.time, distance=data.distance, demand=data.demand, service=data.service,
                      tw_open=data.tw_open, tw_close=data.tw_close, vehicles=(Vehicle(0, 0, capacity=6),),
                      drop_penalty=1000)
-    res = solve_vrptw(data, deterministic=True)
+    res = solve_vrptw(data, deterministic=True, engine=engine)
     check_result(data, res)
     assert res.unserved
     assert all(r == "dropped by solver at penalty" for _, r in res.unserved)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_mandatory_visits_without_room_are_named_not_dropped_silently(engine):
+    # one van of capacity 6 and 16 units of mandatory demand: each visit fits alone, not all together
+    base = tiny()
+    data = _replace(base, vehicles=(Vehicle(0, 0, capacity=6),))
+    res = solve_vrptw(data, deterministic=True, engine=engine)
+    check_result(data, res)
+    assert not res.feasible
+    served = sum(int(data.demand[v]) for r in res.routes for v in r.visits)
+    assert served <= 6 and len(res.routes) == 1
+    assert {r for _, r in res.unserved} == {
+        "no route found that takes it beside the other visits (windows, shifts, capacity, fleet size)"}
+
+
+def two_depots() -> VrptwData:
+    """Depots 0 and 6 with their own vans and shifts, service at the depots, five visits."""
+    xy = np.array([[0, 0], [10, 0], [20, 0], [30, 10], [40, 0], [35, -10], [50, 0]])
+    d = _euclid(xy)
+    return VrptwData(
+        time=d, distance=d,
+        demand=np.array([0, 2, 2, 3, 3, 2, 0]),
+        service=np.array([4, 3, 3, 3, 3, 3, 6]),
+        tw_open=np.array([0, 0, 20, 0, 0, 60, 10]),
+        tw_close=np.array([300, 100, 60, 200, 90, 120, 300]),
+        vehicles=(Vehicle(0, 0, capacity=7, shift_start=5, shift_end=150),
+                  Vehicle(6, 6, capacity=6, shift_start=30, shift_end=140)),
+    )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_depots_shifts_and_depot_service_are_kept_by_each_engine(engine):
+    data = two_depots()
+    res = solve_vrptw(data, seed=2, deterministic=True, engine=engine)
+    check_result(data, res)
+    assert res.feasible
+    assert res.distance == brute_force(data)
+    for r in res.routes:
+        veh = data.vehicles[r.vehicle]
+        # the depot's service is spent before leaving it
+        assert r.stops[1].arrival >= r.stops[0].start + data.service[veh.start] + data.time[veh.start, r.stops[1].location]
 
 
 # ---------------------------------------------------------------------------
@@ -209,7 +263,8 @@ def test_drop_at_penalty_is_reported_as_solver_drop():
 # ---------------------------------------------------------------------------
 
 
-def test_same_seed_deterministic_gives_identical_routes():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_same_seed_deterministic_gives_identical_routes(engine):
     rng = np.random.default_rng(5)
     xy = rng.integers(0, 100, size=(16, 2))
     d = _euclid(xy)
@@ -217,8 +272,8 @@ def test_same_seed_deterministic_gives_identical_routes():
     data = VrptwData(time=d, distance=d, demand=np.r_[0, rng.integers(1, 5, 15)], service=np.r_[0, np.full(15, 5)],
                      tw_open=np.r_[0, opens[1:]], tw_close=np.r_[1000, opens[1:] + 120],
                      vehicles=tuple(Vehicle(0, 0, capacity=15) for _ in range(4)))
-    a = solve_vrptw(data, seed=3, deterministic=True, solution_limit=400)
-    b = solve_vrptw(data, seed=3, deterministic=True, solution_limit=400)
+    a = solve_vrptw(data, seed=3, deterministic=True, solution_limit=400, engine=engine)
+    b = solve_vrptw(data, seed=3, deterministic=True, solution_limit=400, engine=engine)
     assert a.routes == b.routes and a.unserved == b.unserved
     check_result(data, a)
 
@@ -245,11 +300,13 @@ def _replace(data: VrptwData, **kw) -> VrptwData:
         (dict(vehicles=()), "no vehicles"),
         (dict(visits=np.array([1, 0])), "visit 0 is a vehicle's depot"),
         (dict(pickup_delivery=((1, 1),)), "pickup and delivery of pair (1, 1) are the same location"),
+        (dict(pickup_delivery=((1, 2),)),
+         "engine 'pyvrp' does not take pickup-delivery pairs; use 'ortools' or 'auto'"),
     ],
 )
 def test_bad_input_raises(change, message):
     with pytest.raises(ValueError) as exc:
-        solve_vrptw(_replace(tiny(), **change))
+        solve_vrptw(_replace(tiny(), **change), engine="pyvrp" if change.get("pickup_delivery") == ((1, 2),) else "auto")
     assert str(exc.value) == message
 
 
@@ -296,13 +353,18 @@ def test_parse_c101_and_reproduce_bks(solomon):
     assert sum(costs) == 8273  # BKS 827.3 in the distance-only convention
 
 
+def test_unknown_engine_is_refused():
+    with pytest.raises(ValueError, match="unknown engine 'lkh'; choose one of auto, pyvrp, ortools"):
+        solve_vrptw(tiny(), engine="lkh")
+
+
 def test_pickup_before_delivery_on_one_vehicle():
     base = tiny()
     data = _replace(base, demand=np.array([0, 3, -3, 4, -4, 2]), tw_close=np.full(6, 500),
                     tw_open=np.zeros(6, dtype=int), pickup_delivery=((1, 2), (3, 4)),
                     vehicles=(Vehicle(0, 0, capacity=5), Vehicle(0, 0, capacity=5)))
-    res = solve_vrptw(data, deterministic=True, solution_limit=400)
-    assert res.feasible
+    res = solve_vrptw(data, deterministic=True, solution_limit=400)  # auto: OR-Tools models the pairs
+    assert res.feasible and res.engine == "ortools"
     for r in res.routes:
         seq = list(r.visits)
         for p, d in data.pickup_delivery:
@@ -312,13 +374,14 @@ def test_pickup_before_delivery_on_one_vehicle():
         assert max(s.load for s in r.stops) <= 5
 
 
-def test_single_visit_in_deterministic_mode_returns():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_single_visit_in_deterministic_mode_returns(engine):
     # guided local search has no move to make with one visit; bounded only by a solution
     # count it used to run forever
     t = np.array([[0, 300], [300, 0]])
     data = VrptwData(time=t, distance=t, demand=np.zeros(2, dtype=int), service=np.array([0, 120]),
                      tw_open=np.zeros(2, dtype=int), tw_close=np.full(2, 1800),
                      vehicles=(Vehicle(0, 0, shift_end=1800),))
-    res = solve_vrptw(data, objective="vehicles_then_distance", deterministic=True)
+    res = solve_vrptw(data, objective="vehicles_then_distance", deterministic=True, engine=engine)
     assert [r.visits for r in res.routes] == [(1,)]
     assert res.distance == 600 and res.feasible
