@@ -83,6 +83,8 @@ class TownSpec:
     people_per_household: float = 2.7
     special_rate: float = 0.015  # share of people on the special-needs list
     samplers_per_group: int = 5
+    samplers_total: int | None = None  # if given, split over the groups instead of samplers_per_group each
+    units_by_village: bool = False  # dense places: units shared out to villages by people, not by k-means
     people_per_desk: int = 450  # desks at a unit = its catchment / this, within [2, 6]
     parameters: Parameters = field(default_factory=Parameters)
     seed: int = 0
@@ -161,6 +163,55 @@ def _kmeans(xy: np.ndarray, weight: np.ndarray, k: int, iters: int = 50) -> np.n
     return labels
 
 
+def _sites_by_kmeans(grid_rows, pos, gxy, gw, k):
+    """(village index, position, catchment people) of each unit: a k-means cluster's biggest village."""
+    labels = _kmeans(gxy, gw, k)
+    sites = []
+    for j in range(k):
+        members = [m for m in range(len(grid_rows)) if labels[m] == j]
+        if not members:
+            members = [int(np.argmax(gw))]
+        by_village: dict[int, int] = {}
+        for m in members:
+            by_village[grid_rows[m][1]] = by_village.get(grid_rows[m][1], 0) + grid_rows[m][0].people
+        vi = max(by_village, key=lambda x: (by_village[x], -x))
+        sites.append((vi, pos[vi], sum(by_village.values())))
+    return sites
+
+
+def _sites_by_village(grid_rows, gxy, n_villages, k):
+    """Units shared out to villages in proportion to people (D'Hondt), each village's grids cut by
+    bearing into as many sectors as it has units, a unit at each sector's people-weighted centre.
+    Villages left without a unit are served by their neighbours'."""
+    by_village: dict[int, list[int]] = {}
+    for m, (_, vi) in enumerate(grid_rows):
+        by_village.setdefault(vi, []).append(m)
+    people = np.array([sum(grid_rows[m][0].people for m in by_village.get(vi, [])) for vi in range(n_villages)])
+    seats = np.zeros(n_villages, dtype=int)
+    for _ in range(k):
+        seats[int(np.argmax(people / (seats + 1)))] += 1
+    sites = []
+    for vi in range(n_villages):
+        if not seats[vi]:
+            continue
+        ms = np.array(by_village[vi])
+        centre = np.average(gxy[ms], axis=0, weights=gw_of(grid_rows, ms) + 1e-9)
+        ang = np.arctan2(gxy[ms, 1] - centre[1], gxy[ms, 0] - centre[0])
+        for part in np.array_split(ms[np.argsort(ang, kind="stable")], seats[vi]):
+            if len(part) == 0:
+                part = ms
+            g0 = grid_rows[int(part[0])][0]
+            w = gw_of(grid_rows, part)
+            lon = float(np.average([grid_rows[m][0].location.lon for m in part], weights=w + 1e-9))
+            lat = float(np.average([grid_rows[m][0].location.lat for m in part], weights=w + 1e-9))
+            sites.append((vi, (lon, lat) if len(part) else (g0.location.lon, g0.location.lat), int(w.sum())))
+    return sites
+
+
+def gw_of(grid_rows, idx) -> np.ndarray:
+    return np.array([grid_rows[int(m)][0].people for m in idx], dtype=float)
+
+
 def _round5(x: float) -> float:
     return round(float(x), 6)
 
@@ -171,7 +222,12 @@ def generate_town(spec: TownSpec) -> Scenario:
     The same spec (seed included) always gives the same scenario.
     """
     rng = np.random.default_rng(spec.seed)
-    area = prep(spec.geometry.buffer(-0.003))  # keep places ~300 m inside the boundary
+    inner = spec.geometry.buffer(-0.003)  # keep places ~300 m inside the boundary
+    if inner.is_empty or inner.area < 0.3 * spec.geometry.area:  # a small urban subdistrict: ~50 m
+        inner = spec.geometry.buffer(-0.0005)
+        if inner.is_empty or inner.area < 0.3 * spec.geometry.area:
+            inner = spec.geometry
+    area = prep(inner)
     bounds = spec.geometry.bounds
     lat0 = spec.geometry.centroid.y
     seat_pt = spec.geometry.representative_point()
@@ -247,26 +303,19 @@ def generate_town(spec: TownSpec) -> Scenario:
                 location=Point(lon=_round5(lon), lat=_round5(lat)),
             ))
 
-    # Units: weighted k-means over grids, each unit at the biggest village of its cluster.
+    # Units: weighted k-means over grids, each unit at the biggest village of its cluster; or, in dense
+    # places, shared out to villages by people (D'Hondt) and each village's grids cut into that many sectors.
     gxy = np.column_stack(_local_xy(
         [g.location.lon for g, _ in grid_rows], [g.location.lat for g, _ in grid_rows], seat[0], lat0))
     gw = np.array([g.people for g, _ in grid_rows], dtype=float)
-    labels = _kmeans(gxy, gw, spec.units)
+    sites = _sites_by_village(grid_rows, gxy, len(vs), spec.units) if spec.units_by_village else \
+        _sites_by_kmeans(grid_rows, pos, gxy, gw, spec.units)
     units: list[Unit] = []
     used_villages: dict[int, int] = {}
-    for j in range(spec.units):
-        members = [k for k in range(len(grid_rows)) if labels[k] == j]
-        if not members:
-            members = [int(np.argmax(gw))]
-        by_village: dict[int, int] = {}
-        for k in members:
-            by_village[grid_rows[k][1]] = by_village.get(grid_rows[k][1], 0) + grid_rows[k][0].people
-        vi = max(by_village, key=lambda x: (by_village[x], -x))
+    for j, (vi, base, catchment) in enumerate(sites):
         n = used_villages.get(vi, 0)
         used_villages[vi] = n + 1
-        base = pos[vi]
         lon, lat = _offset(base, 80 * (n + 1), 40 * (n + 1))  # the square / school, not the village centre
-        catchment = sum(by_village.values())
         desks = int(min(6, max(2, math.ceil(catchment / spec.people_per_desk))))
         suffix = "" if n == 0 else f"{n + 1}"
         units.append(Unit(
@@ -296,9 +345,13 @@ def generate_town(spec: TownSpec) -> Scenario:
 
     # Groups: lead, samplers, 2 registrars, 2 order keepers, a disinfector; start at the units in turn.
     groups = []
+    if spec.samplers_total is None:
+        per_group = [spec.samplers_per_group] * spec.groups
+    else:
+        per_group = split_integer(spec.samplers_total, np.ones(spec.groups)).tolist()
     for gi in range(spec.groups):
         gid = f"T{gi + 1:02d}"
-        roles = [Role.lead] + [Role.sampler] * spec.samplers_per_group + [Role.registrar] * 2 \
+        roles = [Role.lead] + [Role.sampler] * max(1, per_group[gi]) + [Role.registrar] * 2 \
             + [Role.order_keeper] * 2 + [Role.disinfector]
         counter: dict[Role, int] = {}
         members = []

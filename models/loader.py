@@ -13,6 +13,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+from contextlib import contextmanager
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -95,6 +97,31 @@ def write_atomic(path: Path, write) -> None:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_folder(out: Path):
+    """Yield a temporary folder beside ``out`` to fill; on success it replaces ``out`` at once.
+
+    A failed run (any exception) leaves ``out`` as it was, or absent, never half-written.
+    """
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; the folder is for people to read
+    try:
+        yield tmp
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 

@@ -245,10 +245,12 @@ def rosters(s: Scenario, visits: list[Visit], travel: np.ndarray, place: dict[st
             blocks.append((v.unit, v.open, v.close, "work"))
             here = place[v.unit]
         role_index: dict[Role, int] = defaultdict(int)
+        role_away: dict[Role, list[tuple[int, int]]] = defaultdict(list)
         for member in g.members:
             idx = role_index[member.role]
             role_index[member.role] += 1
-            breaks = _breaks(p, vs, idx)
+            breaks = _breaks(p, vs, idx, role_away[member.role])
+            role_away[member.role] += [(a, b) for a, b, _ in breaks]
             for unit, a, b, kind in blocks:
                 if kind != "work":
                     out.append(Shift(group=g.id, member=member.name, role=member.role.value, unit=unit,
@@ -271,12 +273,12 @@ def rosters(s: Scenario, visits: list[Visit], travel: np.ndarray, place: dict[st
     return out
 
 
-def _breaks(p, vs: list[Visit], idx: int) -> list[tuple[int, int, str]]:
+def _breaks(p, vs: list[Visit], idx: int, away: list[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
     """Gear changes every interval and one meal, offset by the person's place in their role.
 
     Wanted breaks are taken in time order; one that would overlap the one
-    before waits for it, and one that would end within 15 min of the day's
-    end is dropped.
+    before, or a break of another person of the same role (``away``), waits
+    for it; one that would end within 15 min of the day's end is dropped.
     """
     first, last = vs[0].open, vs[-1].close
     stagger = idx * (p.gear_change_min + 5)
@@ -292,6 +294,12 @@ def _breaks(p, vs: list[Visit], idx: int) -> list[tuple[int, int, str]]:
     free = first
     for t, length, kind in sorted(wanted):
         t = max(t, free)
+        moved = True
+        while moved:  # after every break of the others that it would overlap
+            moved = False
+            for a, b in away:
+                if a < t + length + 5 and t < b + 5:
+                    t, moved = b + 5, True
         if t + length > last - 15:
             continue
         out.append((t, t + length, kind))

@@ -1,0 +1,274 @@
+"""A city scenario: townships planned one by one, labs shared by all.
+
+A city file is small: for each township (街道 / 镇) it gives the people and
+the resources (units, groups, samplers, courier zones, vehicles) and names
+its boundary in the city's GeoJSON; the labs carry a testing capacity.  A
+township's full scenario (villages, grids, units, groups) is expanded from
+that with :func:`township_scenario` — deterministically, so the same city
+file always gives the same townships — or read from a town scenario file of
+its own (``scenario:``), which is what a township with a real ledger uses.
+
+The national guideline plans large cities by district; this module only
+describes the city, it never solves anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import zlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, ValidationError
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from models.problems import InputError, Problem
+from models.scenario import Id, Lab, Parameters, Point, Region, Scenario
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class CityLab(_Model):
+    """A lab (检测实验室) that tests the tubes of the townships sent to it."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    location: Point
+    tubes_per_hour: PositiveInt = Field(description="Tubes (pooled samples) the lab tests per hour.")
+    handover_min: NonNegativeInt = Field(10, description="Minutes to hand boxes over.")
+    synthetic: bool = Field(False, description="True when position or capacity is assumed, not published.")
+
+
+class Township(_Model):
+    """A township or subdistrict: planned as one town with its own station and groups."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    name_en: str | None = None
+    district: str = Field(min_length=1, description="District or county-level city (区/市).")
+    kind: Literal["subdistrict", "town"] = Field(description="街道 (urban) or 镇 (rural).")
+    boundary: str | None = Field(None, description="osm_id of the township's feature in the region boundary file.")
+    people: PositiveInt
+    units: PositiveInt = Field(description="Sampling points (guideline: one per 2,000-3,000 people).")
+    groups: PositiveInt = Field(description="Test groups.")
+    samplers: PositiveInt = Field(description="Samplers (medical staff) shared out over the groups.")
+    zones: PositiveInt = Field(description="Courier zones.")
+    zone_vehicles: PositiveInt = Field(2, description="Courier vehicles per zone.")
+    vehicles: PositiveInt = Field(description="Vehicles of the township's transfer station (shuttles).")
+    max_walk_m: PositiveInt | None = Field(
+        None, description="Farthest a person is sent to a unit here; default the city's parameters.max_walk_m."
+    )
+    scenario: str | None = Field(
+        None, description="A town scenario file (relative to the city file) used instead of generating one."
+    )
+
+
+class CityGenerator(_Model):
+    """How townships are expanded into villages and grids (the synthetic part)."""
+
+    community_people: PositiveInt = Field(6000, description="People per urban community (社区).")
+    village_people: PositiveInt = Field(700, description="People per rural village (自然村).")
+    grid_people_urban: PositiveInt = Field(350, description="People per urban micro-grid (a building or two).")
+    grid_people_rural: PositiveInt = Field(220, description="People per rural village group.")
+    special_rate_urban: float = Field(0.004, ge=0, le=0.2, description="Share of people sampled at home, urban.")
+    special_rate_rural: float = Field(0.012, ge=0, le=0.2, description="Share of people sampled at home, rural.")
+    people_per_desk: PositiveInt = Field(450, description="Desks at a unit = catchment / this, within [2, 6].")
+
+
+class City(_Model):
+    """A whole city file."""
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    region: Region
+    parameters: Parameters = Parameters()
+    generator: CityGenerator = CityGenerator()
+    labs: list[CityLab] = Field(min_length=1)
+    townships: list[Township] = Field(min_length=1)
+
+    @property
+    def people(self) -> int:
+        return sum(t.people for t in self.townships)
+
+
+def is_city_document(data: Any) -> bool:
+    """A parsed file is a city file when it lists townships."""
+    return isinstance(data, dict) and "townships" in data
+
+
+@dataclass(frozen=True)
+class LoadedCity:
+    city: City
+    path: Path
+    digest: str
+    geometry: BaseGeometry | None  # the whole city
+    township_geometry: dict[str, BaseGeometry]  # by township id
+
+
+def tubes_of(people: int, pooling: int) -> int:
+    return math.ceil(people / pooling)
+
+
+def lab_minutes(city: City, origin: Point, lab: CityLab) -> float:
+    """Van minutes from a township's station to a lab (straight line × detour ÷ speed)."""
+    from models.generate import M_PER_DEG_LAT
+
+    p = city.parameters
+    dx = (origin.lon - lab.location.lon) * M_PER_DEG_LAT * math.cos(math.radians((origin.lat + lab.location.lat) / 2))
+    dy = (origin.lat - lab.location.lat) * M_PER_DEG_LAT
+    return math.hypot(dx, dy) * p.detour_factor / (p.van_speed_kmh * 1000 / 60)
+
+
+def _check_city(city: City, features: dict[str, BaseGeometry]) -> list[Problem]:
+    problems = []
+    for family, items in (("township", city.townships), ("lab", city.labs)):
+        seen: dict[str, int] = {}
+        key = "townships" if family == "township" else "labs"
+        for i, item in enumerate(items):
+            if item.id in seen:
+                problems.append(Problem(f"duplicate {family} id {item.id!r} (first used at {key}[{seen[item.id]}])",
+                                        (key, i, "id")))
+            seen.setdefault(item.id, i)
+    for i, t in enumerate(city.townships):
+        if t.scenario is None and t.boundary is not None and t.boundary not in features:
+            problems.append(Problem(f"no feature with osm_id {t.boundary!r} in the region boundary file",
+                                    ("townships", i, "boundary")))
+        if t.scenario is None and t.boundary is None:
+            problems.append(Problem("a generated township needs a boundary (osm_id) or a scenario file",
+                                    ("townships", i, "boundary")))
+        if t.samplers < t.groups:
+            problems.append(Problem(f"{t.samplers} samplers cannot make {t.groups} groups (at least one each)",
+                                    ("townships", i, "samplers")))
+        if t.units > t.people:
+            problems.append(Problem(f"{t.units} units for {t.people} people", ("townships", i, "units")))
+    p = city.parameters
+    window_h = (p.deadline + p.sample_age_limit_min - p.start) / 60
+    need = sum(tubes_of(t.people, p.pooling_ratio) for t in city.townships)
+    can = sum(lab.tubes_per_hour for lab in city.labs) * window_h
+    if can < need:
+        problems.append(Problem(
+            f"the labs test {can:,.0f} tubes between the start and the deadline plus the sample age limit, "
+            f"the city needs {need:,} tubes", ("labs",)))
+    return problems
+
+
+def load_city(path: str | Path, display: str | None = None) -> LoadedCity:
+    """Read, validate and check a city file (the township scenarios are not expanded here)."""
+    from models.loader import _pydantic_problems, line_of, parse_document, read_text
+
+    path = Path(path)
+    display = display or str(path)
+    data, node = parse_document(read_text(path, display), display)
+    try:
+        city = City.model_validate(data)
+    except ValidationError as err:
+        raise InputError(display, _pydantic_problems(err, node)) from None
+    features: dict[str, BaseGeometry] = {}
+    whole = None
+    if isinstance(city.region.boundary, str):
+        from models.loader import read_text as _rt
+
+        text = _rt((path.parent / city.region.boundary).resolve(), f"{display}: region.boundary")
+        try:
+            gj = json.loads(text)
+            for f in gj["features"]:
+                props = f.get("properties") or {}
+                geom = shape(f["geometry"])
+                if props.get("osm_id") is not None:
+                    features[str(props["osm_id"])] = geom
+                if props.get("admin_level") == "5" or (whole is None and len(gj["features"]) == 1):
+                    whole = geom
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as e:
+            raise InputError.single(display, f"region.boundary is not a GeoJSON FeatureCollection ({e})",
+                                    loc=("region", "boundary")) from None
+    problems = [replace(p, line=line_of(node, p.loc)) for p in _check_city(city, features)]
+    if problems:
+        raise InputError(display, problems)
+    tgeo = {t.id: features[t.boundary] for t in city.townships if t.boundary in features}
+    if whole is None and tgeo:
+        from shapely.ops import unary_union
+
+        whole = unary_union(list(tgeo.values()))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return LoadedCity(city, path, digest, whole, tgeo)
+
+
+def township_seed(city: City, township: Township) -> int:
+    """The generator seed of a township: stable, and different for each township."""
+    return zlib.crc32(f"{city.parameters.seed}:{township.id}".encode()) & 0x7FFFFFFF
+
+
+def township_scenario(city: City, township: Township, geometry: BaseGeometry, lab: CityLab) -> Scenario:
+    """Expand a township of the city into a full town scenario, sent to ``lab``.
+
+    Villages, grids, units, groups and the special-needs list are synthetic
+    (seeded by :func:`township_seed`); the people and resources are the
+    city file's.
+    """
+    from models.generate import TownSpec, VillageSpec, generate_town
+
+    gen = city.generator
+    urban = township.kind == "subdistrict"
+    short = township.name.removesuffix("街道").removesuffix("镇") or township.name
+    n_vill = max(1, round(township.people / (gen.community_people if urban else gen.village_people)))
+    villages = tuple(
+        VillageSpec(name=f"{short}{k + 1}{'社区' if urban else '村'}", synthetic_name=True) for k in range(n_vill)
+    )
+    seed = township_seed(city, township)
+    update = {"seed": seed} | ({} if township.max_walk_m is None else {"max_walk_m": township.max_walk_m})
+    p = city.parameters.model_copy(update=update)
+    spec = TownSpec(
+        name=f"{township.district}{township.name}",
+        name_en=township.name_en,
+        geometry=geometry,
+        boundary_ref="inline",
+        attribution=city.region.attribution,
+        villages=villages,
+        total_people=township.people,
+        units=township.units,
+        groups=township.groups,
+        zones=township.zones,
+        vehicles=township.vehicles,
+        samplers_total=township.samplers,
+        units_by_village=urban,
+        station_name=f"{short}中转站",
+        lab=Lab(id=lab.id, name=lab.name, location=lab.location, handover_min=lab.handover_min),
+        grid_people=gen.grid_people_urban if urban else gen.grid_people_rural,
+        special_rate=gen.special_rate_urban if urban else gen.special_rate_rural,
+        people_per_desk=gen.people_per_desk,
+        parameters=p,
+        seed=seed,
+        description=(f"{township.district}{township.name}, generated from the city file {city.name} "
+                     f"(township {township.id}): people and resources from the city file; villages, grids, "
+                     "positions, units, groups and the special-needs list are synthetic."),
+    )
+    s = generate_town(spec)
+    zones = [z.model_copy(update={"vehicles": township.zone_vehicles}) for z in s.zones]
+    region = s.region.model_copy(update={"boundary": json.loads(json.dumps(mapping(_rounded(geometry))))})
+    return s.model_copy(update={"zones": zones, "region": region})
+
+
+def _rounded(geometry: BaseGeometry) -> BaseGeometry:
+    """The geometry with coordinates to 6 decimals (about 0.1 m), so written files stay small and stable."""
+    from shapely import set_precision
+
+    return set_precision(geometry, 1e-6)
+
+
+def township_origin(geometry: BaseGeometry) -> Point:
+    """Where a generated township's station is, roughly, for lab distances: a point inside it."""
+    rp = geometry.representative_point()
+    return Point(lon=round(rp.x, 6), lat=round(rp.y, 6))
+
+
+def split_people(total: int, weights) -> list[int]:
+    from models.generate import split_integer
+
+    return split_integer(total, np.asarray(weights, dtype=float)).tolist()

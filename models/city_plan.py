@@ -1,0 +1,88 @@
+"""The joined plan of a city: one entry per township, the labs' load, KPIs by district.
+
+Each township's own plan is a :class:`models.plan.Plan` in
+``townships/<id>/plan.json`` beside the city's ``plan.json``, named here
+with its SHA-256, together with the township scenario it was made from;
+``natplan verify`` checks both the digests and every township plan.
+"""
+
+from __future__ import annotations
+
+from models.plan import Explanation, Kpis, _Plan
+
+
+class TownshipResult(_Plan):
+    id: str
+    name: str
+    district: str
+    people: int
+    lab: str  # lab id the township's shuttles go to
+    lab_minutes: float  # van minutes from the township to its lab (as assigned)
+    planned: bool
+    folder: str  # townships/<id>, relative to the city plan.json
+    plan_sha256: str | None = None
+    scenario_sha256: str  # of the township scenario.yaml written beside its plan
+    kpis: Kpis | None = None
+    shuttle_vehicles: int | None = None
+    problems: list[Explanation] = []
+    warnings: int = 0  # how many; the township plan lists them
+
+
+class LabLoad(_Plan):
+    """What a lab receives over the round and when it is through (a fluid queue at its capacity)."""
+
+    lab: str
+    name: str
+    tubes_per_hour: int
+    capacity_tubes: int  # it can test this many between the start and the deadline plus the age limit
+    townships: list[str]
+    tubes: int
+    first_arrival: int | None
+    last_arrival: int | None
+    done: int | None  # minute the last tube is tested
+    peak_backlog_tubes: int
+    arrivals: list[tuple[int, int]]  # (minute, tubes) summed over townships
+
+
+class DistrictKpis(_Plan):
+    district: str
+    townships: int
+    planned: int
+    people: int
+    units_open: int
+    groups_used: int
+    finish: int | None
+    worst_sample_age_min: float | None
+    courier_vehicles: int
+    shuttle_vehicles: int
+
+
+class CityKpis(_Plan):
+    people: int
+    townships: int
+    planned: int
+    units_open: int
+    groups_used: int
+    finish: int | None  # the last township's finish
+    bound: float | None  # the slowest township's throughput bound
+    finish_ratio: float | None
+    worst_sample_age_min: float | None
+    courier_vehicles: int
+    shuttle_vehicles: int
+    tubes: int
+    lab_done: int | None  # the last lab's last tube tested
+
+
+class CityPlan(_Plan):
+    """A whole city round's joined plan."""
+
+    kind: str = "city"
+    city: str
+    city_sha256: str
+    seed: int
+    natplan_version: str
+    townships: list[TownshipResult]
+    labs: list[LabLoad]
+    districts: list[DistrictKpis]
+    kpis: CityKpis
+    warnings: list[str] = []

@@ -1,0 +1,134 @@
+"""``natplan verify OUT/plan.json --scenario CITY``: check a joined city plan without the solvers.
+
+Every township of the city file must have its plan, named by the right
+digest, made from a township scenario that has the city file's people and
+resources and the lab the city plan gives it; each township plan must pass
+every rule of :mod:`scheduler.verify`; no lab may receive more tubes than it
+tests in the round, nor be beyond a shuttle's reach within the sample age
+limit; the city's KPIs must be those of its townships.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+from pathlib import Path
+
+from models.city import City, load_city
+from models.problems import InputError
+
+
+def _haversine_min(city: City, a, b) -> float:
+    """Van minutes between two points, computed here on its own (great circle × detour ÷ speed)."""
+    r = 6_371_008.8
+    la1, la2 = math.radians(a.lat), math.radians(b.lat)
+    dla, dlo = la2 - la1, math.radians(b.lon - a.lon)
+    h = math.sin(dla / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(dlo / 2) ** 2
+    metres = 2 * r * math.asin(math.sqrt(h))
+    p = city.parameters
+    return metres * p.detour_factor / (p.van_speed_kmh * 1000 / 60)
+
+
+def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
+    """Every violation, in words (empty when the plan holds)."""
+    from models.loader import load_scenario
+    from models.scenario import Role
+    from scheduler.verify import verify
+
+    out: list[str] = []
+    p = city.parameters
+    rows = {r["id"]: r for r in plan["townships"]}
+    labs = {lab.id: lab for lab in city.labs}
+    for t in city.townships:
+        if t.id not in rows:
+            out.append(f"township {t.id} {t.name} has no entry in the city plan")
+    for extra in sorted(set(rows) - {t.id for t in city.townships}):
+        out.append(f"township {extra} is in the plan but not in the city file")
+    tubes_at: dict[str, int] = {}
+    finishes = []
+    people = 0
+    for t in city.townships:
+        r = rows.get(t.id)
+        if r is None:
+            continue
+        where = f"township {t.id} {t.name}"
+        if not r["planned"]:
+            out.append(f"{where} was not planned: " + "; ".join(e["problem"] for e in r["problems"]))
+            continue
+        tdir = folder / r["folder"]
+        try:
+            pbytes = (tdir / "plan.json").read_bytes()
+            sbytes = (tdir / "scenario.yaml").read_bytes()
+        except OSError as e:
+            out.append(f"{where}: {e.strerror}: {e.filename}")
+            continue
+        if hashlib.sha256(pbytes).hexdigest() != r["plan_sha256"]:
+            out.append(f"{where}: plan.json is not the one the city plan names (digest differs)")
+        if hashlib.sha256(sbytes).hexdigest() != r["scenario_sha256"]:
+            out.append(f"{where}: scenario.yaml is not the one the city plan names (digest differs)")
+        try:
+            s = load_scenario(tdir / "scenario.yaml").scenario
+        except InputError as e:
+            out.append(f"{where}: its scenario.yaml does not load: {e.problems[0].format(e.file)}")
+            continue
+        lab = labs.get(r["lab"])
+        if lab is None:
+            out.append(f"{where} is sent to lab {r['lab']!r}, which the city file does not have")
+        elif s.lab.id != lab.id or s.lab.location != lab.location:
+            out.append(f"{where}: its scenario's lab {s.lab.id} is not the lab {lab.id} the city plan gives it")
+        if t.scenario is None:
+            facts = [("people", s.people, t.people), ("units", len(s.units), t.units),
+                     ("groups", len(s.groups), t.groups),
+                     ("samplers", sum(g.count(Role.sampler) for g in s.groups), t.samplers)]
+            for name, have, want in facts:
+                if have != want:
+                    out.append(f"{where}: its scenario has {have:,} {name}, the city file {want:,}")
+        people += s.people
+        tplan = json.loads(pbytes)
+        out += [f"{where}: {v}" for v in verify(s, tplan)]
+        if lab is not None and s.lab.location is not None:
+            reach = p.sample_age_limit_min - 2 * 30 - 10
+            minutes = _haversine_min(city, s.station.location, s.lab.location)
+            if minutes > reach + 5:  # the plan measured from a point inside the township, not the station
+                out.append(f"{where}: lab {lab.id} is {minutes:.0f} min from the station, beyond {reach} min")
+        trips = tplan["routing"]["shuttles"]["trips"]
+        tubes_at[r["lab"]] = tubes_at.get(r["lab"], 0) + sum(tr["tubes"] for tr in trips)
+        finishes.append(tplan["kpis"]["finish"])
+    window_h = (p.deadline + p.sample_age_limit_min - p.start) / 60
+    for lab_id, tubes in sorted(tubes_at.items()):
+        lab = labs.get(lab_id)
+        if lab is not None and tubes > lab.tubes_per_hour * window_h:
+            out.append(f"lab {lab_id} {lab.name} receives {tubes:,} tubes, more than the "
+                       f"{lab.tubes_per_hour * window_h:,.0f} it tests in the round")
+    k = plan["kpis"]
+    if finishes and k["finish"] != max(finishes):
+        out.append(f"the city plan's finish {k['finish']} is not its last township's {max(finishes)}")
+    if all(r.get("planned") for r in rows.values()) and people != city.people:
+        out.append(f"the township scenarios hold {people:,} people, the city file {city.people:,}")
+    return out
+
+
+def verify_city_main(args) -> int:
+    loaded = load_city(args.scenario)
+    display = str(args.plan)
+    try:
+        plan = json.loads(Path(args.plan).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError.single(display, "file not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError.single(display, f"not a plan.json ({e})") from None
+    if not isinstance(plan, dict) or plan.get("kind") != "city":
+        raise InputError.single(display, f"not a city plan ({args.scenario} is a city file)")
+    if plan.get("city_sha256") != loaded.digest:
+        print(f"{display}: warning: made from a different version of {args.scenario}", file=sys.stderr)
+    try:
+        problems = verify_city(loaded.city, plan, Path(args.plan).parent)
+    except (KeyError, TypeError) as e:
+        raise InputError.single(display, f"not a natplan city plan (missing {e})") from None
+    for v in problems:
+        print(f"{display}: {v}")
+    if not problems:
+        print(f"{display}: ok — every rule holds in all {len(plan['townships'])} townships")
+    return 1 if problems else 0
