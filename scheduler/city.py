@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import re
 import sys
 import time
 from collections import defaultdict
@@ -35,18 +34,6 @@ import numpy as np
 from models.city import City, CityLab, LoadedCity, Township, lab_minutes, load_city, township_origin, tubes_of
 from models.city_plan import CityKpis, CityPlan, DistrictKpis, LabLoad, TownshipResult
 from models.plan import Explanation
-
-CITY_KEY = re.compile(r"^townships\s*:", re.MULTILINE)
-
-
-def is_city_file(path: Path) -> bool:
-    """A scenario file is a city file when it has a top-level ``townships:`` (cheap: no YAML parse)."""
-    try:
-        head = Path(path).read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return False
-    return bool(CITY_KEY.search(head))
-
 
 # ----------------------------------------------------------------------------------------------- labs
 

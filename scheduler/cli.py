@@ -74,6 +74,19 @@ def cmd_generate(args) -> int:
     from models.generate import generate_town, scenario_to_yaml
     from models.presets import PRESETS
 
+    if args.preset == "qingdao":
+        from models.city_generate import city_to_yaml, generate_city
+
+        city = generate_city(target_people=args.people, seed=2020 if args.seed is None else args.seed)
+        text = city_to_yaml(city, Path(args.output).parent if args.output else None)
+        if args.output:
+            write_atomic(Path(args.output), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+            print(f"{args.output}: {city.people:,} people, {len(city.townships)} townships, "
+                  f"{sum(t.units for t in city.townships):,} units, {len(city.labs)} labs")
+        else:
+            sys.stdout.write(text)
+        return 0
+
     spec = PRESETS[args.preset](seed=args.seed) if args.seed is not None else PRESETS[args.preset]()
     scenario = generate_town(spec)
     text = scenario_to_yaml(scenario, scenario.description or "")
@@ -92,13 +105,32 @@ def cmd_ledger_import(args) -> int:
     return ledger_import_main(args)
 
 
+def is_city_file(path: Path) -> bool:
+    """A scenario file is a city file when it has a top-level ``townships:`` key (checked without parsing)."""
+    import re
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^townships\s*:", text, re.MULTILINE) is not None
+
+
 def cmd_plan(args) -> int:
+    if is_city_file(args.scenario):
+        from scheduler.city import city_main
+
+        return city_main(args)
     from scheduler.pipeline import plan_main
 
     return plan_main(args)
 
 
 def cmd_verify(args) -> int:
+    if is_city_file(args.scenario):
+        from scheduler.city_verify import verify_city_main
+
+        return verify_city_main(args)
     from scheduler.verify import verify_main
 
     return verify_main(args)
@@ -141,7 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("generate", help="generate a town scenario (synthetic positions, real facts)")
-    p.add_argument("preset", choices=("xiagezhuang", "qixia"))
+    p.add_argument("preset", choices=("xiagezhuang", "qixia", "qingdao"))
+    p.add_argument("--people", type=int, default=None,
+                   help="qingdao: keep whole townships until this many people, scaled to exactly this many")
     p.add_argument("-o", "--output", help="scenario file to write (default: standard output)")
     p.add_argument("--seed", type=int, default=None)
     p.set_defaults(func=cmd_generate)
@@ -168,6 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
     p.add_argument("--time-limit", type=float, default=None,
                    help="solver work budget per stage, in CP-SAT deterministic units (about seconds; default 0.2)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="city files: township jobs at once (default: one per core)")
+    p.add_argument("--dask", default=None, metavar="ADDRESS",
+                   help="city files: run the township jobs on a Dask cluster (tcp://host:8786, or 'local')")
+    p.add_argument("--no-township-print", action="store_true",
+                   help="city files: plan and write plan.json and the city overview, but not each township's "
+                        "PDF, HTML and Excel")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("verify", help="check a plan.json against its scenario, independently of the solvers")
