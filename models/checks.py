@@ -7,6 +7,7 @@ every problem at once.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
@@ -194,6 +195,48 @@ def lab_is_reachable(s: Scenario, _geometry=None) -> list[Problem]:
     return []
 
 
+def units_reach_lab_in_time(s: Scenario, _geometry=None) -> list[Problem]:
+    """Each unit's samples can reach the lab within the age limit, at best.
+
+    The best case for a unit's worst sample: swabbed just after a pickup, it
+    waits one collection interval for the zone's courier, rides straight to
+    the station, leaves on a shuttle at once and is handed over at the lab.
+    When that is over the limit no plan can keep it, so the unit is named.
+    When even a sample swabbed at the station would be late, the lab is
+    named once instead.
+    """
+    if s.lab.location is None and s.lab.travel_min is None:
+        return []  # lab_is_reachable says so
+    # travel times live in routing (road graph or straight line); imported here so that models
+    # does not need routing to load
+    from routing.couriers import lab_minutes, minutes_to_station
+
+    p = s.parameters
+    limit = p.sample_age_limit_min
+    lab = lab_minutes(s) + s.lab.handover_min
+    zone_of = {uid: z for z in s.zones for uid in z.units}
+    shortest = min((z.interval_min for z in s.zones), default=0)
+    if shortest + lab > limit:
+        return [Problem(
+            f"samples cannot reach the lab within the {limit}-min age limit even from the station: "
+            f"{shortest} min collection interval + {lab_minutes(s)} min to the lab + {s.lab.handover_min} min "
+            f"handover = {shortest + lab} min", ("lab", "travel_min" if s.lab.travel_min is not None else "location"))]
+    units = [(i, u) for i, u in enumerate(s.units) if u.id in zone_of]
+    if not units:
+        return []
+    drive = minutes_to_station(s, [u.location.lon for _, u in units], [u.location.lat for _, u in units])
+    problems = []
+    for (i, u), d in zip(units, drive.tolist()):
+        wait = zone_of[u.id].interval_min
+        d = math.ceil(d - 1e-9)
+        if wait + d + lab > limit:
+            problems.append(Problem(
+                f"unit {u.id} ({u.name}) cannot get its samples to the lab within the {limit}-min age limit: "
+                f"{wait} min collection interval + {d} min to the station + {lab_minutes(s)} min to the lab + "
+                f"{s.lab.handover_min} min handover = {wait + d + lab} min", ("units", i, "location")))
+    return problems
+
+
 RULES: tuple[Callable[..., list[Problem]], ...] = (
     unique_ids,
     known_references,
@@ -205,6 +248,7 @@ RULES: tuple[Callable[..., list[Problem]], ...] = (
     groups_have_roles,
     places_inside_region,
     lab_is_reachable,
+    units_reach_lab_in_time,
 )
 
 

@@ -61,6 +61,18 @@ def lab_minutes(s: Scenario) -> int:
     return math.ceil(float(minutes(d, p.van_speed_kmh, p.detour_factor)))
 
 
+def minutes_to_station(s: Scenario, lon, lat) -> np.ndarray:
+    """Van minutes from each place to the transfer station, as :func:`routing.network.van_minutes` has them.
+
+    Without a road graph this is one column, not an n × n matrix, so it is cheap for a city's units."""
+    if s.roads is not None:
+        st = s.station.location
+        return van_minutes(s, [st.lon, *lon], [st.lat, *lat])[1:, 0]
+    p = s.parameters
+    d = haversine_m(np.asarray(lon, float), np.asarray(lat, float), s.station.location.lon, s.station.location.lat)
+    return minutes(d, p.van_speed_kmh, p.detour_factor)
+
+
 def zone_loops(s: Scenario, zone_units: list, interval_min: int, seed: int,
                engine: str = "auto") -> tuple[list[list[int]], np.ndarray, int]:
     """Fewest loops (vehicles) each within the interval: (orders as indices into zone_units, seconds matrix, lower bound).
