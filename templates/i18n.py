@@ -141,6 +141,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "receiver_sign": ("接收人签字", "Receiver signature"),
     "handover_time": ("实际时间", "Actual time"),
     "shuttle_handover": ("中转站→实验室 样本交接单", "Handover: station to lab"),
+    "sheet_of": ("第 {n}/{m} 张", "sheet {n} of {m}"),
     "notice": ("核酸检测通知", "Nucleic-acid testing notice"),
     "notice_intro": ("请本村居民按下表时间到指定检测点参加核酸检测。", "Residents: please go to your test unit at the time below."),
     "notice_go": ("检测点", "Go to"),

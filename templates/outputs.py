@@ -2,9 +2,12 @@
 
 ``files, warnings = render_outputs(plan, scenario, geometry, lang, printed_at)``
 gives ``{"plan.xlsx", "rosters.pdf", "index.html"}`` (``plan.json`` is the
-pipeline's).  The PDF is ONE HTML document (overview, rosters, route sheets,
-handover sheets, notices) laid out by ONE WeasyPrint call; ``index.html`` is
-the same HTML, standalone, with the map embedded as a data URI.
+pipeline's).  The printed set is ONE HTML document (overview, rosters, route
+sheets, handover sheets, notices); ``index.html`` is that HTML, standalone,
+with the map embedded as a data URI.  For the PDF the document is cut into
+two runs of whole sections, laid out at once in two processes (WeasyPrint
+uses one core) and joined; each run numbers its own pages "N / total" with
+CSS counters, from page counts known before layout (see :func:`render_pdf`).
 
 Names the bundled font cannot print (rare hanzi) do not stop anything: they
 are listed in ``warnings``.
@@ -24,12 +27,20 @@ from models.plan import Plan
 from models.scenario import Scenario
 from templates.excel import plan_xlsx
 from templates.i18n import t
-from templates.render import environment, font_face_css, missing_glyphs, write_pdf
+from templates.render import environment, missing_glyphs, pdf_bytes_and_pages, warm_up, write_pdf
 from templates.town_map import town_map_png
 from templates.views import all_views
 
 CHINA = timezone(timedelta(hours=8))
-PARTS = ["overview.html", "roster.html", "route_sheet.html", "handover.html", "notice.html"]
+# The document's parts in print order; each is a template that prints whole sections (pages).
+PARTS = ["overview.html", "roster.html", "route_sheet.html", "shuttles.html", "handover.html",
+         "shuttle_handover.html", "notice.html"]
+# The list in the views that each part prints a section per item of (the others print fixed sections).
+PART_ITEMS = {"roster.html": "rosters", "route_sheet.html": "routes.sheets", "handover.html": "handovers",
+              "notice.html": "notices"}
+# Layout cost of a section in ms of CPU (measured on Xiagezhuang), to cut the document into runs of equal work.
+SECTION_COST = {"overview.html": 900, "roster.html": 135, "route_sheet.html": 110, "shuttles.html": 80,
+                "handover.html": 105, "shuttle_handover.html": 80, "notice.html": 40}
 
 
 def now_printed_at() -> str:
@@ -61,11 +72,23 @@ def glyph_warnings(scenario: Scenario) -> list[str]:
 
 
 def document_html(plan: Plan, scenario: Scenario, lang: str = "zh", printed_at: str | None = None,
-                  map_png: bytes | None = None, parts: list[str] | None = None) -> str:
-    """The whole printed plan as one HTML string."""
-    ctx: dict[str, Any] = all_views(plan, scenario, lang, printed_at or now_printed_at())
+                  map_png: bytes | None = None, parts: list[str] | None = None,
+                  views: dict[str, Any] | None = None) -> str:
+    """The whole printed plan as one HTML string.
+
+    *parts* picks the templates (default all of :data:`PARTS`); *views* is
+    :func:`templates.views.all_views`'s context if the caller has it (or a
+    part of it, see :func:`document_runs`).
+    """
+    ctx: dict[str, Any] = dict(views) if views is not None else all_views(plan, scenario, lang,
+                                                                          printed_at or now_printed_at())
+    return _html(ctx, map_png, parts or PARTS, lang)
+
+
+def _html(ctx: dict[str, Any], map_png: bytes | None, parts: list[str], lang: str) -> str:
+    ctx = dict(ctx)
     ctx["map_src"] = ("data:image/png;base64," + base64.b64encode(map_png).decode()) if map_png else ""
-    ctx["parts"] = parts or PARTS
+    ctx["parts"] = parts
     ctx["t"] = t  # templates call t("key", lang)
     ctx["lang"] = lang
     return environment().get_template("document.html").render(**ctx)
@@ -77,8 +100,167 @@ def pdf_bytes(html: str) -> bytes:
         return path.read_bytes()
 
 
+def _items(views: dict[str, Any], part: str) -> list | None:
+    key = PART_ITEMS.get(part)
+    if key is None:
+        return None
+    value: Any = views
+    for k in key.split("."):
+        value = value[k]
+    return value
+
+
+def _with_items(views: dict[str, Any], part: str, items: list) -> dict[str, Any]:
+    head, *rest = PART_ITEMS[part].split(".")
+    out = dict(views)
+    if rest:
+        out[head] = {**views[head], rest[0]: items}
+    else:
+        out[head] = items
+    return out
+
+
+# One section of the document: (part, index of the item it prints, or None for a fixed section).
+Section = tuple[str, "int | None"]
+
+
+def document_sections(views: dict[str, Any], parts: list[str] | None = None) -> list[Section]:
+    """Every section of the printed document in order. Each section starts a page and is meant to fill one
+    (rosters shrink their type, long handover lists are cut into sheets); the overview is two."""
+    out: list[Section] = []
+    for part in parts or PARTS:
+        items = _items(views, part)
+        if items is None:
+            out.append((part, None))
+        else:
+            out += [(part, i) for i in range(len(items))]
+    return out
+
+
+def predicted_pages(section: Section) -> int:
+    return 2 if section[0] == "overview.html" else 1
+
+
+def document_runs(sections: list[Section], runs: int) -> list[list[Section]]:
+    """Cut the sections into *runs* consecutive runs of about equal layout work."""
+    runs = max(1, min(runs, len(sections)))
+    cost = [SECTION_COST.get(part, 100) for part, _ in sections]
+    total = sum(cost)
+    cuts, acc, k = [], 0, 1
+    for i, c in enumerate(cost):
+        if k < runs and acc + c / 2 > total * k / runs and i > (cuts[-1] if cuts else 0):
+            cuts.append(i)
+            k += 1
+        acc += c
+    bounds = [0] + cuts + [len(sections)]
+    return [sections[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def run_html(views: dict[str, Any], run: list[Section], map_png: bytes | None, lang: str,
+             first_page: int | None = None, total_pages: int | None = None) -> str:
+    """The HTML of a run of sections; with *first_page* and *total_pages* its pages are numbered from
+    *first_page* "of *total_pages*" (without them, from 1 of the run's own count)."""
+    parts: list[str] = []
+    ctx = dict(views)
+    for part, _ in run:
+        if part not in parts:
+            parts.append(part)
+    for part in parts:
+        if part in PART_ITEMS:
+            items = _items(views, part)
+            ctx = _with_items(ctx, part, [items[i] for p, i in run if p == part])
+    html = _html(ctx, map_png, parts, lang)
+    if first_page is not None:
+        html = html.replace("</head>", numbering_css(first_page, total_pages) + "</head>", 1)
+    return html
+
+
+def numbering_css(first_page: int, total_pages: int) -> str:
+    """Page numbers from *first_page* of *total_pages*, in place of print.css's counter(pages)."""
+    return ("<style>/* page numbers of a run */ @page :first { counter-reset: page %d }"
+            ' @page { @bottom-center { content: "第 " counter(page) " 页 / 共 %d 页" } }'
+            ' @page en { @bottom-center { content: "Page " counter(page) " of %d" } }</style>'
+            % (first_page, total_pages, total_pages))
+
+
+def _layout_run(job: dict[str, Any]) -> tuple[bytes, int, bytes | None]:
+    """In a worker: (draw the map if asked,) lay one run out; returns (pdf, pages, map png)."""
+    png = job["map_png"]
+    if job.get("map") is not None:
+        plan, scenario, geometry = job["map"]
+        png = town_map_png(plan, scenario, geometry, job["lang"])
+    html = run_html(job["views"], job["run"], png, job["lang"], job["first_page"], job["total_pages"])
+    pdf, pages = pdf_bytes_and_pages(html)
+    return pdf, pages, png
+
+
+def warm_worker() -> None:
+    """Initializer for a rendering pool started before the plan is ready (see :func:`render_pool`)."""
+    warm_up()
+
+
+def render_pool(workers: int | None = None):
+    """A process pool for :func:`render_outputs` whose workers import WeasyPrint and matplotlib as they
+    start: create it early (before solving) and the imports run beside the solver."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers or min(2, os.cpu_count() or 1), initializer=warm_worker)
+
+
+def join_pdfs(pdfs: list[bytes]) -> bytes:
+    """One PDF of the pages of *pdfs*, in order (shared objects such as fonts' ICC data stored once)."""
+    from pypdf import PdfReader, PdfWriter
+
+    if len(pdfs) == 1:
+        return pdfs[0]
+    writer = PdfWriter(clone_from=io.BytesIO(pdfs[0]))
+    for extra in pdfs[1:]:
+        writer.append(PdfReader(io.BytesIO(extra)))
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_pdf(plan: Plan, scenario: Scenario, geometry, lang: str, views: dict[str, Any], pool,
+               runs: int, map_png: bytes | None = None, before_join=None) -> tuple[bytes, bytes]:
+    """rosters.pdf laid out in *runs* runs on *pool*; returns (pdf, map png).
+
+    Page numbers "N / total" need each run's first page and the total before layout. They are predicted
+    (a page per section, two for the overview); a run that comes out with another page count is laid out
+    again with the counts now known, so the numbers are right either way and the pages the same.
+    *before_join* is called while the runs lay out (the caller's own work in the meantime).
+    """
+    sections = document_sections(views)
+    cut = document_runs(sections, runs)
+    counts = [sum(predicted_pages(sec) for sec in run) for run in cut]
+    numbered = len(cut) > 1  # one run numbers itself: print.css's counter(page) / counter(pages)
+    for attempt in range(2):
+        firsts = [1 + sum(counts[:k]) for k in range(len(cut))]
+        futures = []
+        for k, run in enumerate(cut):
+            draw_map = map_png is None and any(part == "overview.html" for part, _ in run)
+            futures.append(pool.submit(_layout_run, {
+                "views": views, "run": run, "lang": lang, "map_png": map_png,
+                "map": (plan, scenario, geometry) if draw_map else None,
+                "first_page": firsts[k] if numbered else None, "total_pages": sum(counts)}))
+        if before_join is not None:
+            before_join, extra = None, before_join
+            extra()
+        results = [f.result() for f in futures]
+        for _, _, png in results:
+            map_png = map_png or png
+        actual = [pages for _, pages, _ in results]
+        if actual == counts or not numbered:
+            break
+        counts = actual  # laid out again below with the right numbers (the layout does not change)
+    else:
+        raise AssertionError(f"page counts changed between two layouts: {counts}")
+    return join_pdfs([pdf for pdf, _, _ in results]), map_png
+
+
 def render_outputs(plan: Plan, scenario: Scenario, geometry=None, lang: str = "zh",
-                   printed_at: str | None = None) -> tuple[dict[str, bytes], list[str]]:
+                   printed_at: str | None = None, *, pool=None) -> tuple[dict[str, bytes], list[str]]:
     """Render plan.xlsx, rosters.pdf and index.html.
 
     Parameters
@@ -92,6 +274,9 @@ def render_outputs(plan: Plan, scenario: Scenario, geometry=None, lang: str = "z
     printed_at
         The print time shown on every page; default now (China time).
         Pass a fixed string for repeatable output.
+    pool
+        A process pool to lay the PDF out on (:func:`render_pool`, started early
+        so that its imports are done); default a new one, one process per core (at most 2).
 
     Returns
     -------
@@ -101,51 +286,23 @@ def render_outputs(plan: Plan, scenario: Scenario, geometry=None, lang: str = "z
     """
     printed_at = printed_at or now_printed_at()
     warnings = glyph_warnings(scenario)
-    png = town_map_png(plan, scenario, geometry, lang)
-    html = document_html(plan, scenario, lang, printed_at, png)
-    halves = [document_html(plan, scenario, lang, printed_at, png, parts=half).replace("</head>", _NO_NUMBERS)
-              for half in SPLIT]
-    with ProcessPoolExecutor(max_workers=min(len(halves), os.cpu_count() or 1)) as pool:
-        pdfs = pool.map(pdf_bytes, halves)  # the halves lay out at once, one per core
-        xlsx = plan_xlsx(plan, scenario, lang)
-        pdfs = list(pdfs)
+    views = all_views(plan, scenario, lang, printed_at)
+    own = pool is None
+    if own:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
+    try:
+        runs = min(2, os.cpu_count() or 1)
+        xlsx: list[bytes] = []
+        pdf, png = render_pdf(plan, scenario, geometry, lang, views, pool, runs,
+                              before_join=lambda: xlsx.append(plan_xlsx(plan, scenario, lang)))
+    finally:
+        if own:
+            pool.shutdown()
     files = {
-        "plan.xlsx": xlsx,
-        "rosters.pdf": number_pages(pdfs, lang),
-        "index.html": html.encode("utf-8"),
+        "plan.xlsx": xlsx[0],
+        "rosters.pdf": pdf,
+        "index.html": document_html(plan, scenario, lang, printed_at, png, views=views).encode("utf-8"),
     }
     return files, warnings
-
-
-# The PDF is laid out in two halves on two cores (WeasyPrint uses one), then joined; page numbers,
-# which need the total, are stamped on afterwards from a document of empty numbered pages.
-SPLIT = (["overview.html", "roster.html"], ["route_sheet.html", "handover.html", "notice.html"])
-_NO_NUMBERS = "<style>@page { @bottom-center { content: none } } @page en { @bottom-center { content: none } }</style></head>"
-
-
-def number_pages(pdfs: list[bytes], lang: str) -> bytes:
-    """Join PDFs and stamp "第 X 页 / 共 Y 页" (or "Page X of Y") on every page."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=io.BytesIO(pdfs[0]))
-    for extra in pdfs[1:]:
-        writer.append(PdfReader(io.BytesIO(extra)))
-    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
-    total = len(sizes)
-    label = ('"Page " counter(page) " of {n}"' if lang == "en" else '"第 " counter(page) " 页 / 共 {n} 页"').format(n=total)
-    pages = "".join('<div class="land"></div>' if w > h else "<div></div>" for w, h in sizes)
-    overlay_html = (
-        '<html><head><meta charset="utf-8"><style>' + str(font_face_css()) +
-        "@page { size: A4; margin: 16mm 13mm 15mm 13mm; @bottom-center { content: " + label +
-        '; font-family: "natplan Noto Sans SC"; font-size: 9pt; color: #444; } }'
-        "@page land { size: A4 landscape; } .land { page: land; }"
-        "div { break-after: page; } div:last-child { break-after: auto; }"
-        "/* natplan print.css */</style></head><body>" + pages + "</body></html>"
-    )
-    overlay = PdfReader(io.BytesIO(pdf_bytes(overlay_html)))
-    for page, stamp in zip(writer.pages, overlay.pages):
-        page.merge_page(stamp)
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

@@ -40,7 +40,7 @@ _CSS_MARKER = "/* natplan print.css */"
 
 __all__ = [
     "FONT_FAMILY", "FONT_FILES", "TEMPLATES_DIR",
-    "environment", "render_html", "write_pdf", "font_face_css",
+    "environment", "render_html", "write_pdf", "pdf_bytes_and_pages", "warm_up", "font_face_css",
     "register_matplotlib_font", "missing_glyphs",
     "hhmm", "thousands", "mask_id", "pct",
 ]
@@ -144,7 +144,6 @@ def render_html(template_name: str, **context: Any) -> str:
 # --------------------------------------------------------------------------
 # PDF
 # --------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
 def write_pdf(html: str, path: str | os.PathLike, base_url: str | None = None) -> Path:
     """Write *html* as a PDF at *path* (atomically: temp file + ``os.replace``).
 
@@ -166,6 +165,32 @@ def write_pdf(html: str, path: str | os.PathLike, base_url: str | None = None) -
     document = HTML(string=html, base_url=base_url or TEMPLATES_DIR.as_uri() + "/")
     write_atomic(path, lambda tmp: document.write_pdf(str(tmp), stylesheets=stylesheets, font_config=font_config))
     return path
+
+
+def pdf_bytes_and_pages(html: str, base_url: str | None = None) -> tuple[bytes, int]:
+    """Lay *html* out like :func:`write_pdf` and return the PDF's bytes and its number of pages."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    stylesheets = []
+    if _FONT_MARKER not in html:
+        stylesheets.append(CSS(string=str(font_face_css()), font_config=font_config))
+    if _CSS_MARKER not in html:
+        stylesheets.append(CSS(filename=str(PRINT_CSS), font_config=font_config))
+    document = HTML(string=html, base_url=base_url or TEMPLATES_DIR.as_uri() + "/").render(
+        stylesheets=stylesheets, font_config=font_config)
+    return document.write_pdf(), len(document.pages)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and matplotlib and lay out a tiny page, so that a process started early
+    (a rendering worker) has these costs behind it when the real document arrives."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
+
+    register_matplotlib_font()
+    pdf_bytes_and_pages("<p>检测 <b>A4</b></p>")
 
 
 # --------------------------------------------------------------------------

@@ -414,8 +414,13 @@ def route_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = Non
 
 
 # ------------------------------------------------------------------ handover
+# Handover lines that fit on one A4 page with the heading, header row and total (rows are 7.5 mm).
+HANDOVER_LINES_PER_PAGE = 25
+
+
 def handover_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = None) -> list[dict[str, Any]]:
-    """Handover lines per pickup, one group per courier vehicle."""
+    """Handover lines per pickup, by courier vehicle: one page (sheet) each, or several for a long list
+    (``sheet`` of ``sheets``; the totals are the vehicle's, printed on its last sheet)."""
     ix = ix or Index(plan, scenario)
     out = []
     for zc in plan.routing.zones:
@@ -430,9 +435,17 @@ def handover_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = 
                         "unit_name": ix.units[p.unit].name if p.unit in ix.units else p.unit,
                         "people": p.people, "tubes": p.tubes, "boxes": p.boxes,
                     })
-            if lines:
+            if not lines:
+                continue
+            # A long list goes on several sheets of equal length, each one page by construction, so
+            # that the page count is known before layout (the PDF is numbered in parallel halves).
+            sheets = -(-len(lines) // HANDOVER_LINES_PER_PAGE)
+            size = -(-len(lines) // sheets)
+            for k in range(sheets):
                 out.append({"vehicle": r.vehicle, "zone": zc.zone,
-                            "zone_color": ix.zone_color.get(zc.zone, "#888"), "lines": lines,
+                            "zone_color": ix.zone_color.get(zc.zone, "#888"),
+                            "lines": lines[k * size:(k + 1) * size],
+                            "sheet": k + 1, "sheets": sheets, "last": k == sheets - 1,
                             "tubes": sum(x["tubes"] for x in lines),
                             "boxes": sum(x["boxes"] for x in lines)})
     return out

@@ -23,9 +23,10 @@ from templates.render import hhmm  # noqa: E402
 from tests.templates.test_render import _embedded, _fonts  # noqa: E402
 
 PRINTED = "2022-03-12 21:30"
-# the footer: section label and id, then the print time (page numbers are stamped on separately)
+# the footer: section label and id, the page number, then the print time
 SECTION = re.compile(r"(检测单元名册|收样路线单|样本交接单|核酸检测通知|Unit roster|Courier route sheet) (\S+) "
-                     r"(?:打印时间|Printed)")
+                     r"(?:第 \d+ 页 / 共 \d+ 页 |Page \d+ of \d+ )?(?:打印时间|Printed)")
+PAGE_NUMBER = re.compile(r"第 (\d+) 页 / 共 (\d+) 页|Page (\d+) of (\d+)")
 
 
 def _pages(pdf: bytes) -> list[str]:
@@ -64,6 +65,17 @@ def _check_route_sheets(plan, texts):
     assert all(n == 1 for n in sheets.values())
 
 
+def _check_page_numbers(texts: list[str]):
+    """Every page reads "page N / total", N = 1, 2, ... in order, the right total on every page."""
+    numbers = []
+    for text in texts:
+        found = PAGE_NUMBER.findall(text)
+        assert len(found) == 1, text[-200:]
+        a, b, c, d = found[0]
+        numbers.append((int(a or c), int(b or d)))
+    assert numbers == [(n, len(texts)) for n in range(1, len(texts) + 1)]
+
+
 def _check_fonts(pdf: bytes):
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     names = set()
@@ -100,6 +112,7 @@ def test_pdf_rosters_routes_and_fonts(tiny, tiny_plan, tiny_out):
     texts = _pages(files["rosters.pdf"])
     _check_rosters(tiny_plan, tiny.scenario, texts)
     _check_route_sheets(tiny_plan, texts)
+    _check_page_numbers(texts)
     _check_fonts(files["rosters.pdf"])
     joined = "\n".join(texts)
     for needle in ("小测试镇", "2022-03-13", f"打印时间 {PRINTED}", "第 1 页", f"共 {len(texts)} 页",
@@ -178,6 +191,7 @@ def test_english(tiny, tiny_plan):
     files, _ = render_outputs(tiny_plan, tiny.scenario, tiny.geometry, lang="en", printed_at=PRINTED)
     texts = _pages(files["rosters.pdf"])
     assert "Page 1 of" in texts[0]
+    _check_page_numbers(texts)
     joined = "\n".join(texts)
     for needle in ("Unit roster", "Courier route sheet", "Arrival slots", "Nucleic-acid testing notice"):
         assert needle in joined, needle
@@ -195,9 +209,71 @@ def test_xiagezhuang(xiagezhuang):
     texts = _pages(files["rosters.pdf"])
     _check_rosters(plan, xiagezhuang.scenario, texts)
     _check_route_sheets(plan, texts)
+    _check_page_numbers(texts)
     _check_fonts(files["rosters.pdf"])
     wb = openpyxl.load_workbook(io.BytesIO(files["plan.xlsx"]), read_only=True)
     ws = wb[sheet_names("zh")[0]]
     rows = ws.iter_rows(values_only=True)
     col = list(next(rows)).index("人数")
     assert sum(r[col] for r in rows) == plan.kpis.walk_in
+
+
+# ------------------------------------------------------------------ the PDF in runs
+def _render_pdf(tiny, plan, runs: int, **kw) -> list[str]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from templates.outputs import render_pdf
+    from templates.views import all_views
+
+    views = all_views(plan, tiny.scenario, "zh", PRINTED)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pdf, png = render_pdf(plan, tiny.scenario, tiny.geometry, "zh", views, pool, runs, **kw)
+    assert png.startswith(b"\x89PNG")
+    return _pages(pdf)
+
+
+def test_runs_number_pages_like_one_pass(tiny, tiny_plan, tiny_out):
+    """Two runs laid out apart and joined read exactly like one pass (which counts its own pages)."""
+    one = _render_pdf(tiny, tiny_plan, 1)
+    assert one == _pages(tiny_out[0]["rosters.pdf"])
+    _check_page_numbers(one)
+    three = _render_pdf(tiny, tiny_plan, 3)
+    assert three == one
+
+
+def test_wrong_page_prediction_is_laid_out_again(tiny, tiny_plan, tiny_out, monkeypatch):
+    """A run that comes out longer or shorter than predicted is laid out again with the real counts."""
+    from templates import outputs
+
+    monkeypatch.setattr(outputs, "predicted_pages", lambda section: 3)
+    texts = _render_pdf(tiny, tiny_plan, 2)
+    _check_page_numbers(texts)
+    assert texts == _pages(tiny_out[0]["rosters.pdf"])
+
+
+def test_document_runs_cover_every_section_once(tiny, tiny_plan):
+    from templates.outputs import document_runs, document_sections
+    from templates.views import all_views
+
+    sections = document_sections(all_views(tiny_plan, tiny.scenario, "zh", PRINTED))
+    for runs in (1, 2, 3, len(sections), len(sections) + 5):
+        cut = document_runs(sections, runs)
+        assert [s for run in cut for s in run] == sections
+        assert len(cut) == min(runs, len(sections)) and all(cut)
+
+
+def test_long_handover_list_on_several_sheets(tiny, tiny_plan, monkeypatch):
+    """A vehicle's handover lines go on sheets of at most HANDOVER_LINES_PER_PAGE, the total on the last."""
+    from templates import views
+
+    whole = views.handover_view(tiny_plan, tiny.scenario, "zh")
+    monkeypatch.setattr(views, "HANDOVER_LINES_PER_PAGE", 2)
+    cut = views.handover_view(tiny_plan, tiny.scenario, "zh")
+    assert len(cut) > len(whole)
+    for h in whole:
+        sheets = [c for c in cut if c["vehicle"] == h["vehicle"]]
+        assert [x for c in sheets for x in c["lines"]] == h["lines"]
+        assert all(len(c["lines"]) <= 2 for c in sheets)
+        assert [c["sheet"] for c in sheets] == list(range(1, len(sheets) + 1))
+        assert [c["last"] for c in sheets] == [False] * (len(sheets) - 1) + [True]
+        assert all((c["tubes"], c["boxes"]) == (h["tubes"], h["boxes"]) for c in sheets)
