@@ -420,7 +420,6 @@ def city_main(args) -> int:
 
     console = Console(stderr=True, highlight=False)
     loaded = load_city(args.scenario)
-    city = loaded.city
     workers = args.workers or os.cpu_count() or 1
     printed_at = now_printed_at()
     t0 = time.perf_counter()
@@ -460,7 +459,6 @@ def _plan_and_write(args, loaded: LoadedCity, workers: int, printed_at: str, con
 
     from models.loader import atomic_folder
 
-    city = loaded.city
     with atomic_folder(Path(args.output)) as tmp:
         def sink(name: str, data: bytes) -> None:
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
@@ -468,7 +466,7 @@ def _plan_and_write(args, loaded: LoadedCity, workers: int, printed_at: str, con
 
         with Progress(TextColumn("natplan: townships"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TextColumn("{task.description}"), console=console, transient=True) as bar:
-            task = bar.add_task("", total=len(city.townships))
+            task = bar.add_task("", total=len(loaded.city.townships))
             outcome = plan_city(loaded, workers=workers, dask=args.dask, time_limit=args.time_limit or 0.2,
                                 render=not args.no_township_print, lang=args.lang, printed_at=printed_at, sink=sink,
                                 progress=lambda done, total, name: bar.update(task, completed=done, description=name))

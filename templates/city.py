@@ -22,7 +22,7 @@ LABELS = {
         "map_caption": "各镇街完成时间（颜色越深越晚；▲ 检测实验室）。", "by_district": "分区指标",
         "labs": "检测实验室负荷", "by_township": "各镇街", "problems": "未能排出的镇街", "finish": "完成时间",
         "people": "人数", "townships": "镇街", "planned": "已排", "units": "开放检测点", "groups": "检测组",
-        "city_finish": "采样完成", "bound": "通量下限", "ratio": "完成/下限", "age": "最长样本时长（分钟）",
+        "city_finish": "采样完成", "bound": "通量下限", "ratio": "完成/下限", "age": "样本最长时长(分)",
         "couriers": "收样车", "shuttles": "转运车", "tubes": "试管", "lab_done": "检测完成",
         "district": "区市", "lab": "实验室", "rate": "每小时（管）", "capacity": "本轮可检（管）",
         "first": "首批到达", "last": "末批到达", "backlog": "最大积压（管）", "id": "编号", "name": "名称",

@@ -1,0 +1,153 @@
+"""City scale: the generator's facts, lab assignment with a known optimum, the lab queue, the same
+plan from the process pool and from a local Dask cluster, verify on the joined plan, broken files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from models.city import load_city
+from models.city_generate import QINGDAO_PEOPLE, generate_city
+from models.problems import InputError
+from scheduler.city import assign_labs, lab_queue, plan_city, township_origin
+from scheduler.city_verify import verify_city
+from scheduler.cli import main
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CITY = DATA / "city_small.yaml"
+
+
+@pytest.fixture(scope="module")
+def qingdao():
+    return generate_city()
+
+
+def test_qingdao_has_the_census_people_and_the_october_2020_resources(qingdao):
+    assert qingdao.people == QINGDAO_PEOPLE == 10_071_722
+    assert len(qingdao.townships) == 135
+    assert sum(t.units for t in qingdao.townships) == 4090
+    assert sum(t.samplers for t in qingdao.townships) == 10_000
+    by_district = {}
+    for t in qingdao.townships:
+        by_district[t.district] = by_district.get(t.district, 0) + t.people
+    # the district totals OSM carries are kept exactly
+    assert by_district["市南区"] == 486_643
+    assert by_district["市北区"] == 1_096_879
+    assert by_district["青岛西海岸新区（黄岛区）"] == 1_903_595
+    assert all(t.samplers >= 2 * t.groups for t in qingdao.townships)
+
+
+def test_generator_is_deterministic_and_partial_cities_are_exact():
+    assert generate_city(target_people=1_000_000) == generate_city(target_people=1_000_000)
+    part = generate_city(target_people=1_000_000)
+    assert part.people == 1_000_000
+    assert generate_city(seed=1).parameters.seed == 1
+
+
+def test_committed_qingdao_file_is_what_the_generator_makes():
+    from models.city_generate import city_to_yaml
+
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "qingdao.yaml"
+    assert path.read_text(encoding="utf-8") == city_to_yaml(generate_city(), path.parent)
+
+
+def test_lab_queue_known_answer():
+    # 100 tubes at 10:00 at 120/h are done at 10:50; 100 more at 11:00 are done at 11:50
+    assert lab_queue([(600, 100), (660, 100)], 120) == (710, 100)
+    # arrivals faster than the lab: the backlog builds up
+    assert lab_queue([(600, 120), (630, 120)], 120) == (720, 180)
+    assert lab_queue([], 50) == (None, 0)
+
+
+def test_labs_assigned_to_the_known_optimum():
+    loaded = load_city(CITY)
+    origins = {t.id: township_origin(loaded.township_geometry[t.id]) for t in loaded.city.townships}
+    choice = assign_labs(loaded.city, origins)
+    assert choice.problems == []
+    # L1 (nearest to all) takes 720 tubes in the round: only the biggest township (600) fits
+    assert choice.lab == {"370202004": "L1", "370202005": "L2", "370202007": "L2"}
+
+
+def test_labs_too_small_are_reported(tmp_path):
+    text = CITY.read_text(encoding="utf-8").replace("tubes_per_hour: 200", "tubes_per_hour: 20")
+    text = text.replace("../../scenarios", str(Path(__file__).resolve().parents[2] / "scenarios"))
+    path = tmp_path / "city.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_city(path)
+    assert [p.format(err.value.file) for p in err.value.problems] == [
+        f"{path}:16: labs: the labs test 1,080 tubes between the start and the deadline plus the sample age limit, "
+        "the city needs 1,500 tubes"]
+
+
+def test_unknown_boundary_message(tmp_path, capsys):
+    text = CITY.read_text(encoding="utf-8").replace("boundary: '16846887'", "boundary: '999'")
+    text = text.replace("../../scenarios", str(Path(__file__).resolve().parents[2] / "scenarios"))
+    path = tmp_path / "city.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["plan", str(path), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"{path}:22: townships[1].boundary: no feature with osm_id '999' in the region boundary file"]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def pooled():
+    loaded = load_city(CITY)
+    return loaded, plan_city(loaded, workers=2, render=False, printed_at="2022-04-01 20:00")
+
+
+def test_pool_and_local_dask_give_the_same_plan(pooled):
+    pytest.importorskip("dask.distributed")
+    loaded, a = pooled
+    b = plan_city(loaded, workers=2, dask="local", render=False, printed_at="2022-04-01 20:00")
+    assert a.plan == b.plan
+    assert a.files == b.files  # every township's plan.json and scenario.yaml, byte for byte
+    assert a.plan.kpis.planned == 3
+
+
+def test_joined_plan_passes_verify_and_kpis_are_the_townships(pooled, tmp_path):
+    loaded, out = pooled
+    from scheduler.city import city_plan_json
+
+    for name, data in out.files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "plan.json").write_bytes(city_plan_json(out.plan))
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert verify_city(loaded.city, plan, tmp_path) == []
+    finishes = [json.loads((tmp_path / r["folder"] / "plan.json").read_text())["kpis"]["finish"]
+                for r in plan["townships"]]
+    assert plan["kpis"]["finish"] == max(finishes)
+    assert plan["kpis"]["people"] == 15_000
+    # a planted violation in one township plan is named
+    tp = tmp_path / "townships" / "370202005" / "plan.json"
+    doc = json.loads(tp.read_text())
+    doc["kpis"]["finish"] = 23 * 60
+    tp.write_text(json.dumps(doc))
+    problems = verify_city(loaded.city, plan, tmp_path)
+    assert "township 370202005 中山路街道: plan.json is not the one the city plan names (digest differs)" in problems
+
+
+def test_cli_plans_prints_and_verifies_a_city(tmp_path, capsys):
+    city = tmp_path / "city"
+    shutil.copy(CITY, tmp_path / "city.yaml")
+    text = (tmp_path / "city.yaml").read_text(encoding="utf-8")
+    (tmp_path / "city.yaml").write_text(
+        text.replace("../../scenarios", str(Path(__file__).resolve().parents[2] / "scenarios")), encoding="utf-8")
+    assert main(["plan", str(tmp_path / "city.yaml"), "-o", str(city), "--workers", "2"]) == 0
+    assert {p.name for p in city.iterdir()} == {"plan.json", "city.pdf", "city.xlsx", "index.html", "townships"}
+    for tid in ("370202004", "370202005", "370202007"):
+        assert {p.name for p in (city / "townships" / tid).iterdir()} == {
+            "boundary.geojson", "scenario.yaml", "plan.json", "plan.xlsx", "rosters.pdf", "index.html"}
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(city / "city.pdf").pages)
+    for name in ("云南路街道", "中山路街道", "江苏路街道", "市南区检测实验室"):
+        assert name in text
+    capsys.readouterr()
+    assert main(["verify", str(city / "plan.json"), "--scenario", str(tmp_path / "city.yaml")]) == 0
+    assert "every rule holds in all 3 townships" in capsys.readouterr().out
