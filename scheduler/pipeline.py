@@ -46,8 +46,23 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
+def _candidate(s, targets, time_limit: float, seed: int, incumbent, say=None):
+    """Assign with these unit targets, then staff: (AssignResult, StaffResult or None, load by unit)."""
+    say = say or (lambda _stage: None)
+    say("assign")
+    ar = assign(s, time_limit=time_limit, seed=seed, targets=targets)
+    if ar.assignment is None:
+        return ar, None, None
+    load = Counter()
+    for part in ar.assignment.parts:
+        load[part.unit] += part.people
+    say("staff")
+    sr = staff(s, dict(load), time_limit=time_limit, seed=seed, incumbent=incumbent)
+    return ar, sr, load
+
+
 def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: float = 2.0,
-               progress=None, staffing_incumbent: list | None = None) -> Outcome:
+               progress=None, staffing_incumbent: list | None = None, pool=None) -> Outcome:
     """Plan a whole round.
 
     Parameters
@@ -62,6 +77,9 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
         Optional callable ``progress(stage_name)`` called as each stage starts.
     staffing_incumbent
         Visits of a plan known to fit (see :func:`scheduler.staffing.staff`).
+    pool
+        An executor (a process pool) to work out the second candidate on while this process works out
+        the first; the plan is the same as without it (each candidate is deterministic on its own).
     """
     s = loaded.scenario
     p = s.parameters
@@ -72,21 +90,25 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     # Two candidate assignments: least walking with each unit's full capacity, and least walking
     # with every unit held near its fair share of the town (the load-evening term). Each is staffed,
     # and the one that finishes first is kept (ties: less walking).
+    # The fair-share candidate never won on Xiagezhuang, but no cheap bound tells when it cannot, so it
+    # is always worked out: on *pool* at the same time as the full-capacity one when there is a pool.
     full = {u.id: 10**9 for u in s.units}
+    fair = pool.submit(_candidate, s, None, time_limit, seed, staffing_incumbent) if pool is not None else None
     candidates = []
-    for targets in (full, None):
-        say("assign")
-        ar = assign(s, time_limit=time_limit, seed=seed, targets=targets)
-        if ar.assignment is None:
-            return Outcome(None, ar.problems, warnings)
-        load = Counter()
-        for part in ar.assignment.parts:
-            load[part.unit] += part.people
-        say("staff")
-        sr = staff(s, dict(load), time_limit=time_limit, seed=seed, incumbent=staffing_incumbent)
-        if sr.staffing is None:
-            return Outcome(None, sr.problems, warnings)
-        candidates.append((sr.staffing.makespan, ar.assignment.stats.objective, ar, sr, load))
+    try:
+        for targets in (full, None):
+            if targets is None and fair is not None:
+                ar, sr, load = fair.result()
+            else:
+                ar, sr, load = _candidate(s, targets, time_limit, seed, staffing_incumbent, say)
+            if ar.assignment is None:
+                return Outcome(None, ar.problems, warnings)
+            if sr.staffing is None:
+                return Outcome(None, sr.problems, warnings)
+            candidates.append((sr.staffing.makespan, ar.assignment.stats.objective, ar, sr, load))
+    finally:
+        if fair is not None:
+            fair.cancel()  # when the first candidate failed; a running one finishes unheard
     _, _, ar, sr, load = min(candidates, key=lambda c: (c[0], c[1]))
     warnings += [e.problem for e in ar.problems]
     for u in s.units:
@@ -213,25 +235,43 @@ def print_courier_table(plan: Plan) -> None:
 
 def plan_main(args) -> int:
     """``natplan plan SCENARIO -o OUT``: plan, write OUT atomically, print the summary."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from rich.console import Console
 
-    console = Console(stderr=True, highlight=False)
-    loaded = load_scenario(args.scenario)
-    with console.status("…") as status:
-        outcome = plan_round(loaded, seed=args.seed, time_limit=args.time_limit or 0.2,
-                             progress=lambda stage: status.update(f"natplan: {stage}"))
-    for w in outcome.warnings:
-        console.print(f"warning: {w}")
-    if outcome.plan is None:
-        for e in outcome.problems:
-            print(f"{args.scenario}: {e.where}: {e.problem}" + (f" — fix: {e.fix}" if e.fix else ""), file=sys.stderr)
-        return 2
-    plan = outcome.plan
-    from templates.outputs import now_printed_at, render_outputs
+    from templates.outputs import now_printed_at, render_outputs, render_pool
 
-    with console.status("natplan: render"):
-        files, render_warnings = render_outputs(plan, loaded.scenario, loaded.geometry, lang=args.lang,
-                                                printed_at=now_printed_at())
+    console = Console(stderr=True, highlight=False)
+    # Processes are started first (forked before any thread): the rendering workers import WeasyPrint
+    # and matplotlib while the round is planned, and a second process works out the fair-share candidate.
+    parallel = (os.cpu_count() or 1) > 1
+    render = render_pool()
+    solve = ProcessPoolExecutor(max_workers=1) if parallel else None
+    try:
+        render.submit(int)  # start the workers now
+        if solve is not None:
+            solve.submit(int)
+        loaded = load_scenario(args.scenario)
+        with console.status("…") as status:
+            outcome = plan_round(loaded, seed=args.seed, time_limit=args.time_limit or 0.2,
+                                 progress=lambda stage: status.update(f"natplan: {stage}"), pool=solve)
+        if solve is not None:
+            solve.shutdown()
+        for w in outcome.warnings:
+            console.print(f"warning: {w}")
+        if outcome.plan is None:
+            for e in outcome.problems:
+                print(f"{args.scenario}: {e.where}: {e.problem}" + (f" — fix: {e.fix}" if e.fix else ""),
+                      file=sys.stderr)
+            return 2
+        plan = outcome.plan
+        with console.status("natplan: render"):
+            files, render_warnings = render_outputs(plan, loaded.scenario, loaded.geometry, lang=args.lang,
+                                                    printed_at=now_printed_at(), pool=render)
+    finally:
+        for pool in (solve, render):
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
     for w in render_warnings:
         console.print(f"warning: {w}")
     write_outputs(Path(args.output), {"plan.json": plan_json(plan), **files})

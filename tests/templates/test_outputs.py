@@ -277,3 +277,15 @@ def test_long_handover_list_on_several_sheets(tiny, tiny_plan, monkeypatch):
         assert [c["sheet"] for c in sheets] == list(range(1, len(sheets) + 1))
         assert [c["last"] for c in sheets] == [False] * (len(sheets) - 1) + [True]
         assert all((c["tubes"], c["boxes"]) == (h["tubes"], h["boxes"]) for c in sheets)
+
+
+# ------------------------------------------------------------------ natplan plan's processes
+def test_second_candidate_on_a_pool_gives_the_same_plan(tiny):
+    """natplan plan works the fair-share candidate out in another process: the plan must not change."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from scheduler.pipeline import plan_json
+
+    alone = plan_json(plan_round(tiny).plan)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        assert plan_json(plan_round(tiny, pool=pool).plan) == alone
