@@ -126,8 +126,10 @@ def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int 
     m.Minimize(makespan * 1000 + sum(end))
 
     # Hint: longest-processing-time list scheduling by group.
+    # It is also the plan kept if the search finds none within its budget (a big town on a slow machine).
     free = [p.start] * len(groups)
     order = sorted(range(len(units)), key=lambda i: -dur[i].min())
+    lpt = []
     for i in order:
         k = int(np.argmin([free[k] + allowance[i] + dur[i, k] for k in range(len(groups))]))
         st = max(free[k] + int(allowance[i]), s.unit_window(units[i])[0] - p.setup_min,
@@ -138,30 +140,32 @@ def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int 
         m.AddHint(end[i], free[k])
         for kk in range(len(groups)):
             m.AddHint(pres[i, kk], kk == k)
+        lpt.append(Visit(group=groups[k].id, unit=units[i].id, arrive=st, open=st + p.setup_min, close=free[k],
+                         leave=free[k]))
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = time_limit
     status = solver.Solve(m)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    sampler_of = {g.id: samplers[k] for k, g in enumerate(groups)}
+    desks = {u.id: u.desks for u in units}
+    visits = []
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for i, u in enumerate(units):
+            k = next(k for k in range(len(groups)) if solver.Value(pres[i, k]))
+            st, en = solver.Value(start[i]), solver.Value(end[i])
+            visits.append(Visit(group=groups[k].id, unit=u.id, arrive=st, open=st + p.setup_min, close=en, leave=en))
+    # keep the best of the search, the list schedule and the incumbent (latest closing, then the sum)
+    key = lambda vs: (max(v.close for v in vs), sum(v.close for v in vs))  # noqa: E731
+    for other in (lpt, incumbent):
+        if other and _fits(other, units, groups, dur, allowance, travel, s) and (not visits or key(other) < key(visits)):
+            visits = list(other)
+    if not visits:
         return StaffResult(None, [Explanation(where="town", problem="no staffing found within the time limit",
                                               fix="raise --time-limit or add groups")], {})
-
-    visits, rate = [], {}
-    for i, u in enumerate(units):
-        k = next(k for k in range(len(groups)) if solver.Value(pres[i, k]))
-        st, en = solver.Value(start[i]), solver.Value(end[i])
-        rate[u.id] = group_rate(s, u.desks, samplers[k])
-        visits.append(Visit(group=groups[k].id, unit=u.id, arrive=st, open=st + p.setup_min, close=en, leave=en))
     visits.sort(key=lambda v: (v.group, v.arrive))
-    if incumbent and _fits(incumbent, units, groups, dur, allowance, travel, s):
-        key = lambda vs: (max(v.close for v in vs), sum(v.close for v in vs))  # noqa: E731
-        if key(incumbent) < key(visits):
-            visits = sorted(incumbent, key=lambda v: (v.group, v.arrive))
-            sampler_of = {g.id: samplers[k] for k, g in enumerate(groups)}
-            desks = {u.id: u.desks for u in units}
-            rate = {v.unit: group_rate(s, desks[v.unit], sampler_of[v.group]) for v in visits}
+    rate = {v.unit: group_rate(s, desks[v.unit], sampler_of[v.group]) for v in visits}
     span = max(v.close for v in visits)
     # makespan lower bound: the longest single stay, and the total work spread over all groups
     shortest = [int(dur[i].min() + allowance[i]) for i in range(len(units))]
