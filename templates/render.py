@@ -167,10 +167,46 @@ def write_pdf(html: str, path: str | os.PathLike, base_url: str | None = None) -
     return path
 
 
-def pdf_bytes_and_pages(html: str, base_url: str | None = None) -> tuple[bytes, int]:
-    """Lay *html* out like :func:`write_pdf` and return the PDF's bytes and its number of pages."""
+@functools.lru_cache(maxsize=1)
+def _html_class():
+    """WeasyPrint's ``HTML``, or a subclass whose user-agent stylesheet lacks the five rules for
+    footnote and note pseudo-elements (``::footnote-call`` ...). Those rules match every element, so
+    WeasyPrint computes five extra styles per element; natplan prints no footnotes, the PDF is byte for
+    byte the same, and layout takes about 12 % less time. Falls back to plain ``HTML`` if WeasyPrint's
+    internals (``weasyprint.html.UA``, ``HTML._ua_stylesheets``) are not as in the pinned version."""
+    import re
+
     from weasyprint import CSS, HTML
+
+    try:
+        from weasyprint import html as wp_html
+
+        ua, counter_style = wp_html.UA, wp_html.UA_COUNTER_STYLE
+        if not callable(getattr(HTML, "_ua_stylesheets", None)):
+            return HTML
+        slim, n = re.subn(r"^::(footnote-call|footnote-marker|note-call|note-marker|note-callback) \{[^\n]*\}\n",
+                          "", ua, flags=re.M)
+        if n != 5:  # not the stylesheet we know
+            return HTML
+        sheet = CSS(string=slim, counter_style=counter_style)
+    except Exception:  # noqa: BLE001 - any surprise: the plain class
+        return HTML
+
+    class NoNotesHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [sheet] if not forms else [sheet, wp_html.UA_FORM_STYLESHEET]
+
+    return NoNotesHTML
+
+
+def pdf_bytes_and_pages(html: str, base_url: str | None = None) -> tuple[bytes, int]:
+    """Lay *html* out like :func:`write_pdf` and return the PDF's bytes and its number of pages.
+
+    For documents without footnotes (natplan's own), see :func:`_html_class`."""
+    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
+
+    HTML = _html_class()
 
     font_config = FontConfiguration()
     stylesheets = []

@@ -241,3 +241,18 @@ def test_font_face_css_is_markup():
     assert isinstance(css, Markup)
     assert css.count("@font-face") == 2
     assert "file://" in css
+
+
+def test_pdf_without_note_rules_is_the_same_pdf():
+    """pdf_bytes_and_pages drops WeasyPrint's footnote/note user-agent rules (natplan prints no notes):
+    the PDF must be the one plain WeasyPrint makes, byte for byte."""
+    import weasyprint
+
+    from templates.render import _html_class, pdf_bytes_and_pages
+
+    assert _html_class() is not weasyprint.HTML, "WeasyPrint changed: the faster class fell back"
+    html = _render_doc()
+    pdf, pages = pdf_bytes_and_pages(html)
+    plain = weasyprint.HTML(string=html, base_url=render.TEMPLATES_DIR.as_uri() + "/").write_pdf()
+    assert pdf == plain
+    assert pages == len(pypdf.PdfReader(__import__("io").BytesIO(pdf)).pages) > 1
