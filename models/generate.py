@@ -389,10 +389,20 @@ def _repr_dict(dumper, data):
 _Dumper.add_representer(dict, _repr_dict)
 
 
-def scenario_to_yaml(s: Scenario, header: str = "") -> str:
-    """YAML text of a scenario (fields in model order, Chinese kept readable)."""
+class _FastDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """libyaml's emitter, several times faster, for the many files of a city (same data, same style rules)."""
+
+
+_FastDumper.add_representer(dict, _repr_dict)
+
+
+def scenario_to_yaml(s: Scenario, header: str = "", fast: bool = False) -> str:
+    """YAML text of a scenario (fields in model order, Chinese kept readable).
+
+    ``fast`` uses libyaml's emitter when installed; its line breaks may differ from the pure-Python one's.
+    """
     data = s.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
-    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+    body = yaml.dump(data, Dumper=_FastDumper if fast else _Dumper, allow_unicode=True, sort_keys=False, width=120)
     lines = [w for para in header.splitlines() for w in (textwrap.wrap(para, 96) or [""])]
     head = "".join(f"# {line}\n" if line else "#\n" for line in lines)
     return head + body

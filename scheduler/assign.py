@@ -32,6 +32,7 @@ from routing.network import haversine_m, neighbours_within
 from scheduler.gap import GapData, solve_gap
 
 BALANCE = 1.3  # a unit's balanced capacity: this times its fair share
+BALANCE_STEPS = (BALANCE, 1.6, 2.0)  # tried in turn when the one before leaves someone without a unit
 
 
 @dataclass(frozen=True)
@@ -195,9 +196,6 @@ def assign(s: Scenario, time_limit: float = 5.0, seed: int | None = None,
 
     total = sum(j.people for j in jobs)
     total_rate = sum(rates.values())
-    if targets is None:
-        targets = {uid: math.ceil(BALANCE * total * rates[uid] / total_rate) for uid in capacity}
-    balanced_cap = {uid: min(capacity[uid], targets.get(uid, capacity[uid])) for uid in capacity}
     units = [u.id for u in s.units]
     weights = np.array([jobs[k].people for k in a], dtype=np.int64)
     cost = np.round(weights * d).astype(np.int64)
@@ -208,8 +206,16 @@ def assign(s: Scenario, time_limit: float = 5.0, seed: int | None = None,
                        capacity=np.array([cap[uid] for uid in units], dtype=np.int64))
         return solve_gap(data, time_limit=time_limit, seed=seed, workers=1, deterministic=True)
 
-    res = run(balanced_cap)
-    balanced = bool(res.feasible)
+    # Targets given: keep them if any assignment can.  None: 1.3 times each unit's fair share, and if the
+    # geography does not allow that (people far from all but a few units), 1.6 and then 2 times.
+    tries = [targets] if targets is not None else [
+        {uid: math.ceil(f * total * rates[uid] / total_rate) for uid in capacity} for f in BALANCE_STEPS]
+    res, balanced = None, False
+    for goal in tries:
+        res = run({uid: min(capacity[uid], goal.get(uid, capacity[uid])) for uid in capacity})
+        if res.feasible:
+            balanced = True
+            break
     if not res.feasible:
         res = run(capacity)
     if not res.feasible:
