@@ -151,3 +151,31 @@ def test_cli_plans_prints_and_verifies_a_city(tmp_path, capsys):
     capsys.readouterr()
     assert main(["verify", str(city / "plan.json"), "--scenario", str(tmp_path / "city.yaml")]) == 0
     assert "every rule holds in all 3 townships" in capsys.readouterr().out
+
+
+def test_a_township_with_its_own_scenario_file_is_planned_from_it(tmp_path):
+    """夏格庄镇 is a township of Qingdao: a city file may name the real town scenario instead of generating."""
+    import yaml
+
+    from scheduler.city import township_job
+
+    repo = Path(__file__).resolve().parents[2]
+    doc = yaml.safe_load(CITY.read_text(encoding="utf-8"))
+    doc["region"]["boundary"] = str(repo / "scenarios" / "data" / "qingdao_admin_boundaries.geojson")
+    doc["labs"][1]["tubes_per_hour"] = 2000
+    doc["townships"].append({"id": "370285104", "name": "夏格庄镇", "district": "莱西市", "kind": "town",
+                             "people": 33438, "units": 29, "groups": 17, "samplers": 102, "zones": 4,
+                             "vehicles": 6, "scenario": str(repo / "scenarios" / "xiagezhuang.yaml")})
+    path = tmp_path / "city.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    loaded = load_city(path)
+    lab = loaded.city.labs[1]
+    res = township_job(dict(city=loaded.city.model_dump(mode="json"), township="370285104",
+                            lab=lab.model_dump(mode="json"), wkb=None, base=str(tmp_path), time_limit=0.05,
+                            render=False, lang="zh", printed_at="2022-03-13 05:00"))
+    assert res["problems"] == []
+    assert res["kpis"]["people"] == 33_438 and res["kpis"]["units_open"] == 29
+    written = yaml.safe_load(res["files"]["scenario.yaml"])
+    assert written["lab"]["id"] == "L2" and written["lab"]["name"] == "市北区检测实验室"  # the city's lab, not its own
+    assert written["region"]["boundary"] == "boundary.geojson"
+    assert res["files"]["boundary.geojson"] == (repo / "scenarios" / "data" / "xiagezhuang_boundary.geojson").read_bytes()
