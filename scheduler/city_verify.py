@@ -112,13 +112,10 @@ def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
 
 def verify_city_main(args) -> int:
     loaded = load_city(args.scenario)
+    from scheduler.verify import read_plan_json
+
     display = str(args.plan)
-    try:
-        plan = json.loads(Path(args.plan).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError.single(display, "file not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError.single(display, f"not a plan.json ({e})") from None
+    plan = read_plan_json(args.plan)
     if not isinstance(plan, dict) or plan.get("kind") != "city":
         raise InputError.single(display, f"not a city plan ({args.scenario} is a city file)")
     if plan.get("city_sha256") != loaded.digest:

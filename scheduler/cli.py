@@ -78,22 +78,21 @@ def cmd_generate(args) -> int:
         from models.city_generate import city_to_yaml, generate_city
 
         city = generate_city(target_people=args.people, seed=2020 if args.seed is None else args.seed)
-        text = city_to_yaml(city, Path(args.output).parent if args.output else None)
-        if args.output:
-            write_atomic(Path(args.output), lambda tmp: tmp.write_text(text, encoding="utf-8"))
-            print(f"{args.output}: {city.people:,} people, {len(city.townships)} townships, "
-                  f"{sum(t.units for t in city.townships):,} units, {len(city.labs)} labs")
-        else:
-            sys.stdout.write(text)
-        return 0
-
+        return _write_or_print(args.output, city_to_yaml(city, Path(args.output).parent if args.output else None),
+                               f"{city.people:,} people, {len(city.townships)} townships, "
+                               f"{sum(t.units for t in city.townships):,} units, {len(city.labs)} labs")
     spec = PRESETS[args.preset](seed=args.seed) if args.seed is not None else PRESETS[args.preset]()
     scenario = generate_town(spec)
-    text = scenario_to_yaml(scenario, scenario.description or "")
-    if args.output:
-        write_atomic(Path(args.output), lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        print(f"{args.output}: {scenario.people:,} people, {len(scenario.grids())} grids, "
-              f"{len(scenario.units)} units, {len(scenario.groups)} groups, {len(scenario.zones)} zones")
+    return _write_or_print(args.output, scenario_to_yaml(scenario, scenario.description or ""),
+                           f"{scenario.people:,} people, {len(scenario.grids())} grids, {len(scenario.units)} units, "
+                           f"{len(scenario.groups)} groups, {len(scenario.zones)} zones")
+
+
+def _write_or_print(output: str | None, text: str, summary: str) -> int:
+    """Write ``text`` to ``output`` (atomically) and say what it holds, or print it."""
+    if output:
+        write_atomic(Path(output), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        print(f"{output}: {summary}")
     else:
         sys.stdout.write(text)
     return 0

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from models.clock import format_clock as hm
-from models.loader import LoadedScenario, current_umask, load_scenario
+from models.loader import LoadedScenario, atomic_folder, load_scenario
 from models.plan import Explanation, Kpis, Plan
 from models.summary import summarize
 from scheduler.assign import assign
@@ -186,25 +184,10 @@ def write_outputs(out: Path, files: dict[str, bytes]) -> None:
 
     A failed run leaves ``out`` as it was (or absent), never half-written.
     """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; the folder is for people to read
-    try:
+    with atomic_folder(out) as tmp:
         for name, data in files.items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_bytes(data)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def plan_json(plan: Plan) -> bytes:

@@ -256,16 +256,22 @@ def verify(s: Scenario, plan: dict) -> list[str]:
     return [v for rule in RULES for v in rule(s, plan)]
 
 
-def verify_main(args) -> int:
-    """``natplan verify PLAN --scenario S``: print violations, exit 1 if any."""
-    loaded = load_scenario(args.scenario)
-    display = str(args.plan)
+def read_plan_json(path) -> dict:
+    """A plan.json as data; a missing or broken file is an :class:`InputError` naming it."""
+    display = str(path)
     try:
-        plan = json.loads(Path(args.plan).read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError.single(display, "file not found") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise InputError.single(display, f"not a plan.json ({e})") from None
+
+
+def verify_main(args) -> int:
+    """``natplan verify PLAN --scenario S``: print violations, exit 1 if any."""
+    loaded = load_scenario(args.scenario)
+    display = str(args.plan)
+    plan = read_plan_json(args.plan)
     if plan.get("scenario_sha256") != loaded.digest:
         print(f"{display}: warning: made from a different version of {args.scenario}", file=sys.stderr)
     try:
