@@ -80,6 +80,7 @@ def main(argv=None) -> int:
     ap.add_argument("--dask", action="store_true", help="also plan on a local Dask cluster and compare the plans")
     ap.add_argument("--print", dest="print_all", action="store_true", help="also lay out every township's PDF set")
     ap.add_argument("--time-limit", type=float, default=None)
+    ap.add_argument("--verify", action="store_true", help="run natplan verify on each joined plan")
     ap.add_argument("--keep", type=Path, default=None, help="keep the outputs in this folder")
     args = ap.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
@@ -109,6 +110,12 @@ def main(argv=None) -> int:
             outd = work / f"out_{n}_dask"
             run(city, outd, args.workers, True, args.print_all, args.time_limit)
             same = "yes" if plan_digests(out) == plan_digests(outd) else "NO"
+        if args.verify:
+            v = subprocess.run(NATPLAN + ["verify", str(out / "plan.json"), "--scenario", str(city)],
+                               capture_output=True, text=True, cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)))
+            lines = v.stdout.strip().splitlines()
+            print(f"  verify {c.people:,}: exit {v.returncode}; {lines[-1] if lines else v.stderr.strip()[-200:]}"
+                  + (f" ({len(lines)} lines)" if v.returncode else ""), flush=True)
         gib = info["peak_bytes"] / 2**30
         per_m = wall / (c.people / 1e6)
         rows.append((c.people, wall, gib, per_m, same, k))
