@@ -132,8 +132,25 @@ def township_job(job: dict) -> dict:
 
     ``job`` has ``city`` (the city file's fields), ``township`` (its id), ``lab`` (the lab's fields),
     ``wkb`` (the boundary), ``base`` (the city file's folder, for ``scenario:`` paths), ``time_limit``,
-    ``render``, ``lang`` and ``printed_at``.
+    ``render``, ``lang`` and ``printed_at``.  A township that cannot be planned — a broken scenario
+    file of its own, or a failure inside — comes back with its problems; the other townships go on.
     """
+    from models.problems import InputError
+
+    t0 = time.process_time()
+    try:
+        return _township_job(job) | {"cpu_s": time.process_time() - t0}
+    except InputError as e:
+        problems = [Explanation(where=job["township"], problem=p.format(e.file)).model_dump() for p in e.problems]
+    except Exception as e:  # noqa: BLE001 — one township's failure must not lose the city's other plans
+        problems = [Explanation(where=job["township"], problem=f"planning failed: {type(e).__name__}: {e}",
+                                fix="report this to the natplan developers with the city file").model_dump()]
+    return dict(id=job["township"], files={}, scenario_sha256="", plan_sha256=None, kpis=None,
+                shuttle_vehicles=None, arrivals=[], problems=problems, warnings=[],
+                cpu_s=time.process_time() - t0)
+
+
+def _township_job(job: dict) -> dict:
     from shapely import from_wkb
 
     from models.checks import run_checks
@@ -142,7 +159,6 @@ def township_job(job: dict) -> dict:
     from models.scenario import Lab
     from scheduler.pipeline import plan_json, plan_round
 
-    t0 = time.process_time()
     city = City.model_validate(job["city"])
     t = next(x for x in city.townships if x.id == job["township"])
     lab = CityLab.model_validate(job["lab"])
@@ -179,13 +195,13 @@ def township_job(job: dict) -> dict:
                arrivals=[], problems=[], warnings=[p.format("scenario.yaml") for p in found if p.severity != "error"])
     if errors:
         out["problems"] = [Explanation(where=t.id, problem=p.format("scenario.yaml")).model_dump() for p in errors]
-        return out | {"cpu_s": time.process_time() - t0}
+        return out
     loaded = LoadedScenario(scenario, Path("scenario.yaml"), digest, geometry, tuple(out["warnings"]))
     outcome = plan_round(loaded, time_limit=job["time_limit"])
     out["warnings"] = list(outcome.warnings)
     if outcome.plan is None:
         out["problems"] = [e.model_dump() for e in outcome.problems]
-        return out | {"cpu_s": time.process_time() - t0}
+        return out
     plan = outcome.plan
     files["plan.json"] = pj = plan_json(plan)
     out["plan_sha256"] = hashlib.sha256(pj).hexdigest()
@@ -199,7 +215,7 @@ def township_job(job: dict) -> dict:
                                                    printed_at=job["printed_at"], **job.get("render_kw", {}))
         files.update(rendered)
         out["warnings"] += render_warnings
-    return out | {"cpu_s": time.process_time() - t0}
+    return out
 
 
 # ------------------------------------------------------------------------------------------ running

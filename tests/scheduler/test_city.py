@@ -179,3 +179,22 @@ def test_a_township_with_its_own_scenario_file_is_planned_from_it(tmp_path):
     assert written["lab"]["id"] == "L2" and written["lab"]["name"] == "市北区检测实验室"  # the city's lab, not its own
     assert written["region"]["boundary"] == "boundary.geojson"
     assert res["files"]["boundary.geojson"] == (repo / "scenarios" / "data" / "xiagezhuang_boundary.geojson").read_bytes()
+
+
+def test_a_township_whose_own_file_is_missing_comes_back_with_the_reason(tmp_path):
+    import yaml
+
+    from scheduler.city import township_job
+
+    doc = yaml.safe_load(CITY.read_text(encoding="utf-8"))
+    doc["region"]["boundary"] = str(Path(__file__).resolve().parents[2] / "scenarios" / "data" /
+                                    "qingdao_admin_boundaries.geojson")
+    doc["townships"][0]["scenario"] = "nowhere.yaml"
+    path = tmp_path / "city.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    loaded = load_city(path)
+    res = township_job(dict(city=loaded.city.model_dump(mode="json"), township="370202004",
+                            lab=loaded.city.labs[0].model_dump(mode="json"), wkb=None, base=str(tmp_path),
+                            time_limit=0.05, render=False, lang="zh", printed_at=""))
+    assert res["kpis"] is None and res["files"] == {}
+    assert [p["problem"] for p in res["problems"]] == [f"{tmp_path / 'nowhere.yaml'}: file not found"]
