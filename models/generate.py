@@ -22,6 +22,7 @@ import numpy as np
 import yaml
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
 from shapely.prepared import prep
 
 from models.scenario import (
@@ -180,7 +181,8 @@ def _sites_by_kmeans(grid_rows, pos, gxy, gw, k):
 
 
 def _sites_by_village(grid_rows, gxy, n_villages, k):
-    """Units shared out to villages in proportion to people (D'Hondt), each village's grids cut by
+    """Units shared out to villages in proportion to people (D'Hondt, one each first if there are enough),
+    each village's grids cut by
     bearing into as many sectors as it has units, a unit at each sector's people-weighted centre.
     Villages left without a unit are served by their neighbours'."""
     by_village: dict[int, list[int]] = {}
@@ -188,7 +190,9 @@ def _sites_by_village(grid_rows, gxy, n_villages, k):
         by_village.setdefault(vi, []).append(m)
     people = np.array([sum(grid_rows[m][0].people for m in by_village.get(vi, [])) for vi in range(n_villages)])
     seats = np.zeros(n_villages, dtype=int)
-    for _ in range(k):
+    if k >= int((people > 0).sum()):  # every village its own unit first, when there are enough
+        seats[people > 0] = 1
+    for _ in range(k - int(seats.sum())):
         seats[int(np.argmax(people / (seats + 1)))] += 1
     sites = []
     for vi in range(n_villages):
@@ -228,6 +232,7 @@ def generate_town(spec: TownSpec) -> Scenario:
         if inner.is_empty or inner.area < 0.3 * spec.geometry.area:
             inner = spec.geometry
     area = prep(inner)
+    whole = prep(spec.geometry)
     bounds = spec.geometry.bounds
     lat0 = spec.geometry.centroid.y
     seat_pt = spec.geometry.representative_point()
@@ -275,6 +280,9 @@ def generate_town(spec: TownSpec) -> Scenario:
             g_no += 1
             ang, r = rng.uniform(0, 2 * math.pi), rng.uniform(60, 350) if n_grids > 1 else 0.0
             lon, lat = _offset(pos[i], r * math.cos(ang), r * math.sin(ang))
+            while r >= 1 and not whole.contains(ShapelyPoint(lon, lat)):  # a small subdistrict: closer in
+                r /= 2
+                lon, lat = _offset(pos[i], r * math.cos(ang), r * math.sin(ang)) if r >= 1 else pos[i]
             grid = Grid(
                 id=f"G{g_no:03d}",
                 name=f"{v.name}{k + 1}组" if n_grids > 1 else f"{v.name}",
@@ -316,6 +324,9 @@ def generate_town(spec: TownSpec) -> Scenario:
         n = used_villages.get(vi, 0)
         used_villages[vi] = n + 1
         lon, lat = _offset(base, 80 * (n + 1), 40 * (n + 1))  # the square / school, not the village centre
+        if not whole.contains(ShapelyPoint(lon, lat)):  # over the boundary of a small place: the nearest inside
+            near = nearest_points(inner, ShapelyPoint(lon, lat))[0]
+            lon, lat = near.x, near.y
         desks = int(min(6, max(2, math.ceil(catchment / spec.people_per_desk))))
         suffix = "" if n == 0 else f"{n + 1}"
         units.append(Unit(
