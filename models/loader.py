@@ -30,12 +30,17 @@ from models.problems import InputError, Loc, Problem
 from models.scenario import Scenario
 
 
-class _Loader(yaml.SafeLoader):
+class _PyLoader(yaml.SafeLoader):
     """SafeLoader without YAML 1.1's sexagesimal ints, yes/no booleans and dates."""
 
 
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same with libyaml's parser when installed (several times faster on a town's file); a file it
+    refuses is read again by :class:`_PyLoader`, whose messages say more."""
+
+
 _DROP = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
-_Loader.yaml_implicit_resolvers = {
+_PyLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in _DROP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -46,7 +51,7 @@ for _tag, _rx, _first in (
      r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
      r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
 ):
-    _Loader.add_implicit_resolver(_tag, re.compile(_rx), list(_first))
+    _Loader.add_implicit_resolver(_tag, re.compile(_rx), list(_first))  # the dict is shared with _PyLoader
 
 
 @dataclass(frozen=True)
@@ -144,8 +149,11 @@ def read_text(path: Path, display: str) -> str:
 def parse_document(text: str, display: str) -> tuple[Any, yaml.Node]:
     """Parse YAML (JSON is YAML) into plain data and its node tree (for line numbers)."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        return _parse(text, _Loader)
+    except yaml.YAMLError:
+        pass
+    try:
+        return _parse(text, _PyLoader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -153,7 +161,15 @@ def parse_document(text: str, display: str) -> tuple[Any, yaml.Node]:
         raise InputError.single(display, f"not valid YAML or JSON: {what}", line=line) from None
     except yaml.YAMLError as e:
         raise InputError.single(display, f"not valid YAML or JSON: {e}") from None
-    return data, node
+
+
+def _parse(text: str, loader_class) -> tuple[Any, yaml.Node]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()  # parsed once: the data is constructed from the same node tree
+        return (None if node is None else loader.construct_document(node)), node
+    finally:
+        loader.dispose()
 
 
 def line_of(node: yaml.Node | None, loc: Loc) -> int | None:

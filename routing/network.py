@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 from models.scenario import RoadGraph
@@ -109,6 +108,8 @@ def road_time_matrix_min(roads: RoadGraph, lon, lat, access_speed_kmh: float = 2
     ``access_speed_kmh``.  Places in parts of the graph that do not connect
     get ``inf``.
     """
+    import networkx as nx  # only scenarios with a road graph need it (and it takes a while to import)
+
     g = nx.Graph()
     for e in roads.edges:
         w = e.length_m / (e.speed_kmh * 1000 / 60)
