@@ -19,6 +19,8 @@ DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "xiage
 
 
 def cmd_validate(args) -> int:
+    if is_city_file(args.file):
+        return _validate_city(args)
     from models.loader import load_scenario
     from models.summary import summarize
     from templates.i18n import t
@@ -56,6 +58,30 @@ def cmd_validate(args) -> int:
         limit = "" if c.high is None else f"≤ {c.high:,.0f}"
         checks.add_row(t(c.key, lang), f"{c.value:,.1f}", limit, t("status_" + c.status, lang))
     console.print(checks)
+    return 0
+
+
+def _validate_city(args) -> int:
+    """A city file: its townships, resources and labs in a few lines (the townships are expanded when planned)."""
+    from models.city import load_city, tubes_of
+
+    city = load_city(args.file).city
+    p = city.parameters
+    window_h = (p.deadline + p.sample_age_limit_min - p.start) / 60
+    counts = {
+        "people": city.people, "townships": len(city.townships),
+        "districts": len({t.district for t in city.townships}),
+        "units": sum(t.units for t in city.townships), "groups": sum(t.groups for t in city.townships),
+        "samplers": sum(t.samplers for t in city.townships), "labs": len(city.labs),
+        "tubes": sum(tubes_of(t.people, p.pooling_ratio) for t in city.townships),
+        "lab_tubes_in_round": int(sum(lab.tubes_per_hour for lab in city.labs) * window_h),
+    }
+    if args.json:
+        print(json.dumps({"file": str(args.file), "kind": "city", "counts": counts}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{args.file}: city file ok — {city.name}")
+        for key, value in counts.items():
+            print(f"  {key.replace('_', ' ')}: {value:,}")
     return 0
 
 

@@ -198,3 +198,10 @@ def test_a_township_whose_own_file_is_missing_comes_back_with_the_reason(tmp_pat
                             time_limit=0.05, render=False, lang="zh", printed_at=""))
     assert res["kpis"] is None and res["files"] == {}
     assert [p["problem"] for p in res["problems"]] == [f"{tmp_path / 'nowhere.yaml'}: file not found"]
+
+
+def test_validate_summarises_a_city_file(capsys):
+    assert main(["validate", str(CITY), "--json"]) == 0
+    counts = json.loads(capsys.readouterr().out)["counts"]
+    assert counts == {"people": 15_000, "townships": 3, "districts": 1, "units": 7, "groups": 7, "samplers": 19,
+                      "labs": 2, "tubes": 1_500, "lab_tubes_in_round": (40 + 200) * 18}
