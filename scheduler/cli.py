@@ -151,6 +151,32 @@ def cmd_plan(args) -> int:
     return plan_main(args)
 
 
+def cmd_print(args) -> int:
+    """Lay out the printed set of a plan already made (a township folder of a city plan, or a town's OUT)."""
+    from models.loader import load_scenario
+    from models.plan import Plan
+    from scheduler.verify import read_plan_json
+    from templates.outputs import now_printed_at, render_outputs
+
+    folder = Path(args.folder)
+    data = read_plan_json(folder / "plan.json")
+    if data.get("kind") == "city":
+        raise InputError.single(str(folder / "plan.json"), "a city plan: print one of its townships/<id> folders")
+    scenario_path = args.scenario or folder / "scenario.yaml"
+    loaded = load_scenario(scenario_path)
+    plan = Plan.model_validate(data)
+    if plan.scenario_sha256 != loaded.digest:
+        print(f"{folder / 'plan.json'}: warning: made from a different version of {scenario_path}", file=sys.stderr)
+    files, warnings = render_outputs(plan, loaded.scenario, loaded.geometry, lang=args.lang,
+                                     printed_at=now_printed_at())
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    for name, blob in files.items():
+        write_atomic(folder / name, lambda tmp, blob=blob: tmp.write_bytes(blob))
+    print(f"{folder}: {', '.join(sorted(files))}")
+    return 0
+
+
 def cmd_verify(args) -> int:
     if is_city_file(args.scenario):
         from scheduler.city_verify import verify_city_main
@@ -235,6 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="city files: plan and write plan.json and the city overview, but not each township's "
                         "PDF, HTML and Excel")
     p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("print", help="lay out the printed set (PDF, HTML, Excel) of a plan already made, "
+                                     "e.g. one township of a city planned with --no-township-print")
+    p.add_argument("folder", type=Path, help="folder with plan.json (and scenario.yaml, for a township)")
+    p.add_argument("--scenario", type=Path, default=None, help="the scenario (default: FOLDER/scenario.yaml)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("verify", help="check a plan.json against its scenario, independently of the solvers")
     p.add_argument("plan", type=Path)

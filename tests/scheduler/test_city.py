@@ -132,7 +132,8 @@ def test_joined_plan_passes_verify_and_kpis_are_the_townships(pooled, tmp_path):
     assert "township 370202005 中山路街道: plan.json is not the one the city plan names (digest differs)" in problems
 
 
-def test_cli_plans_prints_and_verifies_a_city(tmp_path, capsys):
+def test_cli_plans_prints_and_verifies_a_city(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1648800000")
     city = tmp_path / "city"
     shutil.copy(CITY, tmp_path / "city.yaml")
     text = (tmp_path / "city.yaml").read_text(encoding="utf-8")
@@ -151,6 +152,14 @@ def test_cli_plans_prints_and_verifies_a_city(tmp_path, capsys):
     capsys.readouterr()
     assert main(["verify", str(city / "plan.json"), "--scenario", str(tmp_path / "city.yaml")]) == 0
     assert "every rule holds in all 3 townships" in capsys.readouterr().out
+    # a township's set printed again later from its folder reads the same, page for page
+    town = city / "townships" / "370202005"
+    before = [page.extract_text() for page in PdfReader(town / "rosters.pdf").pages]
+    (town / "rosters.pdf").unlink()
+    assert main(["print", str(town)]) == 0
+    assert [page.extract_text() for page in PdfReader(town / "rosters.pdf").pages] == before
+    assert main(["print", str(city)]) == 2
+    assert capsys.readouterr().err.strip().endswith("a city plan: print one of its townships/<id> folders")
 
 
 def test_a_township_with_its_own_scenario_file_is_planned_from_it(tmp_path):
