@@ -813,18 +813,23 @@ def _have_pyvrp() -> bool:
     return True
 
 
-def _solve_ortools(data, time_limit, seed, objective, first_solution, log, solution_limit, deterministic) -> VrptwResult:
-    """The OR-Tools engine of :func:`solve_vrptw`."""
-    t0 = _time.perf_counter()
+def _prologue(data, objective, time_limit, deterministic):
+    """Check the arguments and the data shared by both engines; (checked data, reasons, visits to serve)."""
     if objective not in ("distance", "vehicles_then_distance"):
         raise ValueError(f"unknown objective {objective!r}")
-    if first_solution != "auto" and first_solution not in _all_first():
-        raise ValueError(f"unknown first solution strategy {first_solution!r}")
     if not deterministic and not time_limit > 0:
         raise ValueError("time_limit must be positive")
     c = _validate(data)
     reasons = _precheck(data, c)
-    served = [v for v in c.visits.tolist() if v not in reasons]
+    return c, reasons, [v for v in c.visits.tolist() if v not in reasons]
+
+
+def _solve_ortools(data, time_limit, seed, objective, first_solution, log, solution_limit, deterministic) -> VrptwResult:
+    """The OR-Tools engine of :func:`solve_vrptw`."""
+    t0 = _time.perf_counter()
+    if first_solution != "auto" and first_solution not in _all_first():
+        raise ValueError(f"unknown first solution strategy {first_solution!r}")
+    c, reasons, served = _prologue(data, objective, time_limit, deterministic)
     if not served:
         return _result(data, c, 0, [[] for _ in data.vehicles], reasons, t0)
     deadline = t0 + time_limit
@@ -1031,13 +1036,7 @@ def _solve_pyvrp(data, time_limit, seed, objective, log, solution_limit, determi
     the vehicle type's window is the shift cut by the depots' windows.
     """
     t0 = _time.perf_counter()
-    if objective not in ("distance", "vehicles_then_distance"):
-        raise ValueError(f"unknown objective {objective!r}")
-    if not deterministic and not time_limit > 0:
-        raise ValueError("time_limit must be positive")
-    c = _validate(data)
-    reasons = _precheck(data, c)
-    served = [v for v in c.visits.tolist() if v not in reasons]
+    c, reasons, served = _prologue(data, objective, time_limit, deterministic)
     empty = [[] for _ in data.vehicles]
     if not served:
         return _result(data, c, 0, empty, reasons, t0, engine="pyvrp")

@@ -112,7 +112,7 @@ def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
 
 def verify_city_main(args) -> int:
     loaded = load_city(args.scenario)
-    from scheduler.verify import read_plan_json
+    from scheduler.verify import read_plan_json, report
 
     display = str(args.plan)
     plan = read_plan_json(args.plan)
@@ -124,8 +124,4 @@ def verify_city_main(args) -> int:
         problems = verify_city(loaded.city, plan, Path(args.plan).parent)
     except (KeyError, TypeError) as e:
         raise InputError.single(display, f"not a natplan city plan (missing {e})") from None
-    for v in problems:
-        print(f"{display}: {v}")
-    if not problems:
-        print(f"{display}: ok — every rule holds in all {len(plan['townships'])} townships")
-    return 1 if problems else 0
+    return report(display, problems, f"every rule holds in all {len(plan['townships'])} townships")

@@ -278,8 +278,13 @@ def verify_main(args) -> int:
         problems = verify(loaded.scenario, plan)
     except (KeyError, TypeError) as e:
         raise InputError.single(display, f"not a natplan plan (missing {e})") from None
+    return report(display, problems, "every rule holds")
+
+
+def report(display: str, problems: list[str], ok: str) -> int:
+    """Print each violation (or that all is well); the exit code: 1 if any."""
     for p in problems:
         print(f"{display}: {p}")
     if not problems:
-        print(f"{display}: ok — every rule holds")
+        print(f"{display}: ok — {ok}")
     return 1 if problems else 0

@@ -152,16 +152,12 @@ def write_pdf(html: str, path: str | os.PathLike, base_url: str | None = None) -
     ``print.css`` is added if the HTML does not inline it. *base_url* resolves
     relative URLs (images, charts); default: the templates folder.
     """
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     path = Path(path)
     font_config = FontConfiguration()
-    stylesheets = []
-    if _FONT_MARKER not in html:
-        stylesheets.append(CSS(string=str(font_face_css()), font_config=font_config))
-    if _CSS_MARKER not in html:
-        stylesheets.append(CSS(filename=str(PRINT_CSS), font_config=font_config))
+    stylesheets = _stylesheets(html, font_config)
     document = HTML(string=html, base_url=base_url or TEMPLATES_DIR.as_uri() + "/")
     write_atomic(path, lambda tmp: document.write_pdf(str(tmp), stylesheets=stylesheets, font_config=font_config))
     return path
@@ -203,17 +199,12 @@ def pdf_bytes_and_pages(html: str, base_url: str | None = None) -> tuple[bytes, 
     """Lay *html* out like :func:`write_pdf` and return the PDF's bytes and its number of pages.
 
     For documents without footnotes (natplan's own), see :func:`_html_class`."""
-    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     HTML = _html_class()
 
     font_config = FontConfiguration()
-    stylesheets = []
-    if _FONT_MARKER not in html:
-        stylesheets.append(CSS(string=str(font_face_css()), font_config=font_config))
-    if _CSS_MARKER not in html:
-        stylesheets.append(CSS(filename=str(PRINT_CSS), font_config=font_config))
+    stylesheets = _stylesheets(html, font_config)
     document = HTML(string=html, base_url=base_url or TEMPLATES_DIR.as_uri() + "/").render(
         stylesheets=stylesheets, font_config=font_config)
     return document.write_pdf(), len(document.pages)
@@ -284,3 +275,15 @@ def missing_glyphs(text: str) -> set[str]:
         ch for ch in set(text)
         if ord(ch) not in covered and unicodedata.category(ch) not in _INVISIBLE
     }
+
+
+def _stylesheets(html: str, font_config) -> list:
+    """The bundled fonts' @font-face and print.css, unless the HTML carries them already."""
+    from weasyprint import CSS
+
+    out = []
+    if _FONT_MARKER not in html:
+        out.append(CSS(string=str(font_face_css()), font_config=font_config))
+    if _CSS_MARKER not in html:
+        out.append(CSS(filename=str(PRINT_CSS), font_config=font_config))
+    return out
