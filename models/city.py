@@ -116,14 +116,10 @@ def tubes_of(people: int, pooling: int) -> int:
     return math.ceil(people / pooling)
 
 
-def lab_minutes(city: City, origin: Point, lab: CityLab) -> float:
-    """Van minutes from a township's station to a lab (straight line × detour ÷ speed)."""
-    from models.generate import M_PER_DEG_LAT
-
+def lab_window_h(city: City) -> float:
+    """Hours in which a lab receives and tests the round's tubes: start to deadline plus the age limit."""
     p = city.parameters
-    dx = (origin.lon - lab.location.lon) * M_PER_DEG_LAT * math.cos(math.radians((origin.lat + lab.location.lat) / 2))
-    dy = (origin.lat - lab.location.lat) * M_PER_DEG_LAT
-    return math.hypot(dx, dy) * p.detour_factor / (p.van_speed_kmh * 1000 / 60)
+    return (p.deadline + p.sample_age_limit_min - p.start) / 60
 
 
 def _check_city(city: City, features: dict[str, BaseGeometry]) -> list[Problem]:
@@ -148,10 +144,8 @@ def _check_city(city: City, features: dict[str, BaseGeometry]) -> list[Problem]:
                                     ("townships", i, "samplers")))
         if t.units > t.people:
             problems.append(Problem(f"{t.units} units for {t.people} people", ("townships", i, "units")))
-    p = city.parameters
-    window_h = (p.deadline + p.sample_age_limit_min - p.start) / 60
-    need = sum(tubes_of(t.people, p.pooling_ratio) for t in city.townships)
-    can = sum(lab.tubes_per_hour for lab in city.labs) * window_h
+    need = sum(tubes_of(t.people, city.parameters.pooling_ratio) for t in city.townships)
+    can = sum(lab.tubes_per_hour for lab in city.labs) * lab_window_h(city)
     if can < need:
         problems.append(Problem(
             f"the labs test {can:,.0f} tubes between the start and the deadline plus the sample age limit, "
@@ -173,9 +167,7 @@ def load_city(path: str | Path, display: str | None = None) -> LoadedCity:
     features: dict[str, BaseGeometry] = {}
     whole = None
     if isinstance(city.region.boundary, str):
-        from models.loader import read_text as _rt
-
-        text = _rt((path.parent / city.region.boundary).resolve(), f"{display}: region.boundary")
+        text = read_text((path.parent / city.region.boundary).resolve(), f"{display}: region.boundary")
         try:
             gj = json.loads(text)
             for f in gj["features"]:

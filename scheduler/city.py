@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from models.city import City, CityLab, LoadedCity, Township, lab_minutes, load_city, township_origin, tubes_of
+from models.city import City, CityLab, LoadedCity, Township, lab_window_h, load_city, township_origin, tubes_of
 from models.city_plan import CityKpis, CityPlan, DistrictKpis, LabLoad, TownshipResult
 from models.plan import Explanation
 
@@ -46,12 +46,6 @@ class LabChoice:
     lab: dict[str, str]  # township id -> lab id
     minutes: dict[str, float]
     problems: list[Explanation]
-
-
-def lab_window_h(city: City) -> float:
-    """Hours in which a lab receives and tests the round's tubes: start to deadline plus the age limit."""
-    p = city.parameters
-    return (p.deadline + p.sample_age_limit_min - p.start) / 60
 
 
 def reach_limit_min(city: City) -> float:
@@ -78,10 +72,15 @@ def assign_labs(city: City, origins: dict[str, Any], seed: int = 0) -> LabChoice
     """
     from scheduler.gap import GapData, solve_gap
 
+    from routing.network import distance_matrix_m, minutes as drive_minutes
+
     p = city.parameters
     ts, labs = city.townships, city.labs
     window = lab_window_h(city)
-    minutes = {(t.id, lab.id): lab_minutes(city, origins[t.id], lab) for t in ts for lab in labs}
+    drive = drive_minutes(distance_matrix_m([origins[t.id].lon for t in ts], [origins[t.id].lat for t in ts],
+                                            [lab.location.lon for lab in labs], [lab.location.lat for lab in labs]),
+                          p.van_speed_kmh, p.detour_factor)
+    minutes = {(t.id, lab.id): float(drive[j, i]) for j, t in enumerate(ts) for i, lab in enumerate(labs)}
     limit = reach_limit_min(city)
     aj, aa, ac, aw = [], [], [], []
     problems = []
@@ -154,9 +153,13 @@ def township_job(job: dict) -> dict:
     except Exception as e:  # noqa: BLE001 — one township's failure must not lose the city's other plans
         problems = [Explanation(where=job["township"], problem=f"planning failed: {type(e).__name__}: {e}",
                                 fix="report this to the natplan developers with the city file").model_dump()]
-    return dict(id=job["township"], files={}, scenario_sha256="", plan_sha256=None, kpis=None,
-                shuttle_vehicles=None, arrivals=[], problems=problems, warnings=[],
-                cpu_s=time.process_time() - t0)
+    return _result(job["township"]) | {"problems": problems, "cpu_s": time.process_time() - t0}
+
+
+def _result(tid: str, **fields) -> dict:
+    """A township job's answer: nothing planned, unless ``fields`` say otherwise."""
+    return dict(id=tid, files={}, scenario_sha256="", plan_sha256=None, kpis=None, shuttle_vehicles=None,
+                arrivals=[], problems=[], warnings=[]) | fields
 
 
 def _township_job(job: dict) -> dict:
@@ -185,23 +188,24 @@ def _township_job(job: dict) -> dict:
         geometry = from_wkb(job["wkb"])
         scenario = township_scenario(city, t, geometry, lab)
     files: dict[str, bytes] = {}
+    # the boundary goes beside the scenario, which names it, so that the township folder stands alone
     if boundary is not None:
         files["boundary.geojson"] = boundary.read_bytes()
-        scenario = scenario.model_copy(update={"region": scenario.region.model_copy(update={"boundary": "boundary.geojson"})})
     elif scenario.region.boundary is not None and not isinstance(scenario.region.boundary, str):
         import json
 
         files["boundary.geojson"] = (json.dumps({"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"name": t.name, "attribution": city.region.attribution},
              "geometry": scenario.region.boundary}]}, ensure_ascii=False) + "\n").encode()
+    if "boundary.geojson" in files:
         scenario = scenario.model_copy(update={"region": scenario.region.model_copy(update={"boundary": "boundary.geojson"})})
     text = scenario_to_yaml(scenario, scenario.description or "", fast=True).encode()
     files["scenario.yaml"] = text
     digest = hashlib.sha256(text).hexdigest()
     found = run_checks(scenario, geometry)
     errors = [p for p in found if p.severity == "error"]
-    out = dict(id=t.id, files=files, scenario_sha256=digest, plan_sha256=None, kpis=None, shuttle_vehicles=None,
-               arrivals=[], problems=[], warnings=[p.format("scenario.yaml") for p in found if p.severity != "error"])
+    out = _result(t.id, files=files, scenario_sha256=digest,
+                  warnings=[p.format("scenario.yaml") for p in found if p.severity != "error"])
     if errors:
         out["problems"] = [Explanation(where=t.id, problem=p.format("scenario.yaml")).model_dump() for p in errors]
         return out
@@ -221,7 +225,7 @@ def _township_job(job: dict) -> dict:
         from templates.outputs import render_outputs
 
         rendered, render_warnings = render_outputs(plan, scenario, geometry, lang=job["lang"],
-                                                   printed_at=job["printed_at"], **job.get("render_kw", {}))
+                                                   printed_at=job["printed_at"])
         files.update(rendered)
         out["warnings"] += render_warnings
     return out
@@ -279,8 +283,7 @@ class CityOutcome:
 
 def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None, time_limit: float = CITY_TIME_LIMIT,
               render: bool = True, lang: str = "zh", printed_at: str | None = None,
-              sink: Callable[[str, bytes], None] | None = None, progress=None, render_kw: dict | None = None,
-              ) -> CityOutcome:
+              sink: Callable[[str, bytes], None] | None = None, progress=None) -> CityOutcome:
     """Plan a city: labs, then every township (in parallel), then the join.
 
     Parameters
@@ -321,10 +324,10 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None, 
         geom = loaded.township_geometry.get(t.id)
         jobs.append(dict(city=city_dump, township=t.id, lab=labs[choice.lab[t.id]].model_dump(mode="json"),
                          wkb=None if geom is None else geom.wkb, base=str(loaded.path.parent.resolve()),
-                         time_limit=time_limit, render=render, lang=lang, printed_at=printed_at,
-                         render_kw=render_kw or {}))
+                         time_limit=time_limit, render=render, lang=lang, printed_at=printed_at))
     # biggest townships first: the pool ends with short jobs, not one long straggler
-    jobs.sort(key=lambda j: -next(t.people for t in city.townships if t.id == j["township"]))
+    people = {t.id: t.people for t in city.townships}
+    jobs.sort(key=lambda j: -people[j["township"]])
     results: dict[str, dict] = {}
     files: dict[str, bytes] = {}
     total = len(jobs)

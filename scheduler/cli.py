@@ -63,18 +63,17 @@ def cmd_validate(args) -> int:
 
 def _validate_city(args) -> int:
     """A city file: its townships, resources and labs in a few lines (the townships are expanded when planned)."""
-    from models.city import load_city, tubes_of
+    from models.city import lab_window_h, load_city, tubes_of
 
     city = load_city(args.file).city
     p = city.parameters
-    window_h = (p.deadline + p.sample_age_limit_min - p.start) / 60
     counts = {
         "people": city.people, "townships": len(city.townships),
         "districts": len({t.district for t in city.townships}),
         "units": sum(t.units for t in city.townships), "groups": sum(t.groups for t in city.townships),
         "samplers": sum(t.samplers for t in city.townships), "labs": len(city.labs),
         "tubes": sum(tubes_of(t.people, p.pooling_ratio) for t in city.townships),
-        "lab_tubes_in_round": int(sum(lab.tubes_per_hour for lab in city.labs) * window_h),
+        "lab_tubes_in_round": int(sum(lab.tubes_per_hour for lab in city.labs) * lab_window_h(city)),
     }
     if args.json:
         print(json.dumps({"file": str(args.file), "kind": "city", "counts": counts}, ensure_ascii=False, indent=2))
