@@ -182,9 +182,8 @@ def _sites_by_kmeans(grid_rows, pos, gxy, gw, k):
 
 def _sites_by_village(grid_rows, gxy, n_villages, k):
     """Units shared out to villages in proportion to people (D'Hondt, one each first if there are enough),
-    each village's grids cut by
-    bearing into as many sectors as it has units, a unit at each sector's people-weighted centre.
-    Villages left without a unit are served by their neighbours'."""
+    each village's grids cut by bearing into as many sectors as it has units, a unit at each sector's
+    people-weighted centre.  Villages left without a unit are served by their neighbours'."""
     by_village: dict[int, list[int]] = {}
     for m, (_, vi) in enumerate(grid_rows):
         by_village.setdefault(vi, []).append(m)
@@ -199,20 +198,19 @@ def _sites_by_village(grid_rows, gxy, n_villages, k):
         if not seats[vi]:
             continue
         ms = np.array(by_village[vi])
-        centre = np.average(gxy[ms], axis=0, weights=gw_of(grid_rows, ms) + 1e-9)
+        centre = np.average(gxy[ms], axis=0, weights=_people_of(grid_rows, ms) + 1e-9)
         ang = np.arctan2(gxy[ms, 1] - centre[1], gxy[ms, 0] - centre[0])
         for part in np.array_split(ms[np.argsort(ang, kind="stable")], seats[vi]):
-            if len(part) == 0:
+            if len(part) == 0:  # more units than grids: the extra units share the whole village
                 part = ms
-            g0 = grid_rows[int(part[0])][0]
-            w = gw_of(grid_rows, part)
+            w = _people_of(grid_rows, part)
             lon = float(np.average([grid_rows[m][0].location.lon for m in part], weights=w + 1e-9))
             lat = float(np.average([grid_rows[m][0].location.lat for m in part], weights=w + 1e-9))
-            sites.append((vi, (lon, lat) if len(part) else (g0.location.lon, g0.location.lat), int(w.sum())))
+            sites.append((vi, (lon, lat), int(w.sum())))
     return sites
 
 
-def gw_of(grid_rows, idx) -> np.ndarray:
+def _people_of(grid_rows, idx) -> np.ndarray:
     return np.array([grid_rows[int(m)][0].people for m in idx], dtype=float)
 
 

@@ -126,7 +126,7 @@ def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int 
     m.Minimize(makespan * 1000 + sum(end))
 
     # Hint: longest-processing-time list scheduling by group.
-    # It is also the plan kept if the search finds none within its budget (a big town on a slow machine).
+    # It is also a plan of its own: kept when the search finds none within its budget, or a worse one.
     free = [p.start] * len(groups)
     order = sorted(range(len(units)), key=lambda i: -dur[i].min())
     lpt = []
