@@ -134,42 +134,20 @@ def city_tables(plan: CityPlan, lang: str = "zh") -> dict:
                 labs=labs, township_headers=township_headers, townships=townships, problems=problems)
 
 
-def city_xlsx(tables: dict, date: str) -> bytes:
-    """Sheets: KPIs, districts, labs, townships; headers bold and frozen, A4 landscape."""
+def city_xlsx(tables: dict, title: str, date: str, lang: str = "zh") -> bytes:
+    """Sheets: KPIs, districts, labs, townships; laid out like the plan's workbook (A4, header frozen)."""
     from datetime import datetime
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from templates.excel import add_sheet, new_workbook, workbook_bytes
 
-    wb = Workbook()
-    first = True
-    for title, headers, rows in (("kpis", None, tables["kpis"]), ("districts", tables["district_headers"],
-                                 tables["districts"]), ("labs", tables["lab_headers"], tables["labs"]),
-                                 ("townships", tables["township_headers"], tables["townships"])):
-        ws = wb.active if first else wb.create_sheet()
-        first = False
-        ws.title = title
-        if headers:
-            ws.append(headers)
-            for c in ws[1]:
-                c.font = Font(bold=True)
-            ws.freeze_panes = "A2"
-            ws.print_title_rows = "1:1"
-        for row in rows:
-            ws.append(list(row))
-        width = len(headers) if headers else 2
-        for k in range(1, width + 1):
-            ws.column_dimensions[ws.cell(1, k).column_letter].width = 16
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    L = LABELS[lang]
     stamp = datetime.fromisoformat(date)
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    wb = new_workbook(title, stamp)
+    add_sheet(wb, "kpis", [L["kpis"], ""], tables["kpis"])
+    add_sheet(wb, "districts", tables["district_headers"], tables["districts"], landscape=True)
+    add_sheet(wb, "labs", tables["lab_headers"], tables["labs"], landscape=True)
+    add_sheet(wb, "townships", tables["township_headers"], tables["townships"], landscape=True)
+    return workbook_bytes(wb, stamp)
 
 
 def city_files(plan: CityPlan, loaded: LoadedCity, lang: str = "zh", printed_at: str = "") -> dict[str, bytes]:
@@ -187,4 +165,4 @@ def city_files(plan: CityPlan, loaded: LoadedCity, lang: str = "zh", printed_at:
     )
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(write_pdf(html, Path(tmp) / "city.pdf")).read_bytes()
-    return {"city.pdf": pdf, "index.html": html.encode(), "city.xlsx": city_xlsx(tables, city.parameters.date)}
+    return {"city.pdf": pdf, "index.html": html.encode(), "city.xlsx": city_xlsx(tables, city.name, city.parameters.date, lang)}

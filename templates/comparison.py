@@ -85,36 +85,16 @@ def charts(rows: list[dict], vary: list[tuple[str, list]], lang: str = "zh") -> 
 
 
 def comparison_xlsx(headers: list[str], view: list[dict], scenario: Scenario) -> bytes:
-    """One sheet, header frozen, A4 landscape."""
+    """One sheet, laid out like the plan's workbook (header frozen, A4 landscape)."""
     from datetime import datetime
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from templates.excel import add_sheet, new_workbook, workbook_bytes
 
-    wb = Workbook()
-    ws = wb.active
-    headers = list(headers)
-    ws.title = "compare"
-    ws.append(headers)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    ws.cell(1, len(headers) + 1, t("cmp_why", "zh")).font = Font(bold=True)
-    for r in view:
-        ws.append(r["cells"] + [""] * (len(headers) - len(r["cells"])) + [r["why"]])
-    ws.freeze_panes = "A2"
-    for k, h in enumerate(headers, 1):
-        ws.column_dimensions[ws.cell(1, k).column_letter].width = max(10, min(60, len(h) * 2 + 2))
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
     stamp = datetime.fromisoformat(scenario.parameters.date)
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    wb = new_workbook(f"{scenario.name} {t('cmp_title', 'zh')}", stamp)
+    add_sheet(wb, "compare", list(headers) + [t("cmp_why", "zh")],
+              (r["cells"] + [""] * (len(headers) - len(r["cells"])) + [r["why"]] for r in view), landscape=True)
+    return workbook_bytes(wb, stamp)
 
 
 def comparison_files(scenario: Scenario, vary: list[tuple[str, list]], rows: list[dict], lang: str = "zh",

@@ -32,7 +32,7 @@ def _width(value: Any) -> float:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
 
-def _sheet(wb, title: str, header: list[str], rows: Iterable[list[Any]], *, landscape: bool = False,
+def add_sheet(wb, title: str, header: list[str], rows: Iterable[list[Any]], *, landscape: bool = False,
            number_formats: dict[int, str] | None = None) -> Any:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -68,6 +68,27 @@ def _sheet(wb, title: str, header: list[str], rows: Iterable[list[Any]], *, land
     return ws
 
 
+def new_workbook(title: str, stamp: datetime):
+    """An empty workbook (no sheets) by natplan, titled, dated ``stamp`` (so the bytes repeat)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "natplan"
+    wb.properties.lastModifiedBy = "natplan"
+    wb.properties.title = title
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    return wb
+
+
+def workbook_bytes(wb, stamp: datetime) -> bytes:
+    """The xlsx bytes of ``wb``, every date in them set to ``stamp``: the same workbook, the same bytes."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed_zip(buf.getvalue(), stamp)
+
+
 def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
     """Rewrite the xlsx zip with fixed dates (core.xml and every entry)."""
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -88,21 +109,13 @@ def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
 
 def plan_xlsx(plan: Plan, scenario: Scenario, lang: str = "zh") -> bytes:
     """The workbook's bytes: assignment, slots, units, rosters, routes, shuttles, home visits, KPIs."""
-    from openpyxl import Workbook
-
     ix = Index(plan, scenario)
     s = scenario
     L = lambda k: t(k, lang)  # noqa: E731
     names = sheet_names(lang)
     stamp = datetime.strptime(s.parameters.date, "%Y-%m-%d")
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    wb.properties.creator = "natplan"
-    wb.properties.lastModifiedBy = "natplan"
-    wb.properties.title = f"{scenario_title(s, lang)} {s.parameters.date} {L('doc_title')}"
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
+    wb = new_workbook(f"{scenario_title(s, lang)} {s.parameters.date} {L('doc_title')}", stamp)
 
     def vname(gid):
         v = ix.village_of_grid.get(gid)
@@ -117,7 +130,7 @@ def plan_xlsx(plan: Plan, scenario: Scenario, lang: str = "zh") -> bytes:
         return u.name if u else (uid or "")
 
     parts = sorted(plan.assignment.parts, key=lambda p: (p.grid, p.part))
-    _sheet(wb, names[0],
+    add_sheet(wb, names[0],
            [L("grid_id"), L("village"), L("grid_name"), L("part"), L("household_range"), L("people"),
             L("unit_code"), L("unit_name"), L("distance_m")],
            ([p.grid, vname(p.grid), gname(p.grid), f"{p.part}/{p.parts}", f"{p.households[0]}–{p.households[1]}",
@@ -125,14 +138,14 @@ def plan_xlsx(plan: Plan, scenario: Scenario, lang: str = "zh") -> bytes:
            landscape=True)
 
     slots = sorted(plan.slots, key=lambda x: (x.unit, x.start, x.grid, x.households[0]))
-    _sheet(wb, names[1],
+    add_sheet(wb, names[1],
            [L("unit_code"), L("unit_name"), L("start"), L("end"), L("grid_id"), L("grid_name"),
             L("household_range"), L("people")],
            ([x.unit, uname(x.unit), hhmm(x.start), hhmm(x.end), x.grid, gname(x.grid),
              f"{x.households[0]}–{x.households[1]}", x.people] for x in slots),
            landscape=True)
 
-    _sheet(wb, names[2],
+    add_sheet(wb, names[2],
            [L("unit_code"), L("unit_name"), L("group"), L("people"), L("open"), L("close"), L("rate"),
             L("first_slot"), L("last_slot"), L("peak_queue"), L("finish")],
            ([d.unit, uname(d.unit), d.group or "", d.people, hhmm(d.open), hhmm(d.close),
@@ -141,7 +154,7 @@ def plan_xlsx(plan: Plan, scenario: Scenario, lang: str = "zh") -> bytes:
            landscape=True)
 
     kinds = {"work": L("work"), "travel": L("travel"), "setup": L("setup"), "gear": L("gear"), "meal": L("meal")}
-    _sheet(wb, names[3],
+    add_sheet(wb, names[3],
            [L("group"), L("member"), L("role"), L("unit_code"), L("unit_name"), L("start"), L("end"), L("kind")],
            ([x.group, x.member, role_label(x.role, lang), x.unit or "", uname(x.unit) if x.unit else "",
              hhmm(x.start), hhmm(x.end), kinds.get(x.kind, x.kind)] for x in plan.staffing.shifts),
@@ -155,12 +168,12 @@ def plan_xlsx(plan: Plan, scenario: Scenario, lang: str = "zh") -> bytes:
                     route_rows.append([zc.zone, r.vehicle, n, hhmm(loop.depart), k, p.unit, uname(p.unit),
                                        hhmm(p.time), p.people, p.tubes, p.boxes, hhmm(p.earliest_swab),
                                        hhmm(loop.back)])
-    _sheet(wb, names[4],
+    add_sheet(wb, names[4],
            [L("zone"), L("vehicle"), L("loop"), L("depart"), L("order"), L("unit_code"), L("unit_name"), L("time"),
             L("people"), L("tubes"), L("boxes"), L("earliest_swab"), L("back")],
            route_rows, landscape=True)
 
-    _sheet(wb, names[5],
+    add_sheet(wb, names[5],
            [L("vehicle"), L("depart"), L("arrive_lab"), L("back"), L("tubes"), L("boxes"), L("oldest_swab"),
             L("age")],
            ([x.vehicle, hhmm(x.depart), hhmm(x.arrive), hhmm(x.back), x.tubes, x.boxes, hhmm(x.oldest_swab),
@@ -174,16 +187,14 @@ def plan_xlsx(plan: Plan, scenario: Scenario, lang: str = "zh") -> bytes:
             gid = sp.grid if sp else ""
             home_rows.append([team.team, hhmm(minute), sid, L("cat_" + sp.category.value) if sp else "", gid,
                               gname(gid), ix.main_unit_of_grid.get(gid, ""), team.returns_to])
-    _sheet(wb, names[6],
+    add_sheet(wb, names[6],
            [L("team"), L("time"), L("special_id"), L("category"), L("grid_id"), L("grid_name"), L("unit_code"),
             L("returns_to")],
            home_rows)
 
     from templates.views import overview_view
     ov = overview_view(plan, scenario, lang, ix)
-    _sheet(wb, names[7], [L("kpi"), L("value"), L("note")],
+    add_sheet(wb, names[7], [L("kpi"), L("value"), L("note")],
            ([k["label"], k["value"], k["note"]] for k in ov["kpis"]))
 
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _fixed_zip(buf.getvalue(), stamp)
+    return workbook_bytes(wb, stamp)
