@@ -60,6 +60,7 @@ def city_map_png(plan: CityPlan, loaded: LoadedCity, lang: str = "zh") -> bytes:
     from matplotlib import cm, colors
 
     from templates.render import register_matplotlib_font
+    from templates.town_map import polygons
 
     register_matplotlib_font()
     finish = {r.id: r.kpis.finish for r in plan.townships if r.kpis}
@@ -69,8 +70,7 @@ def city_map_png(plan: CityPlan, loaded: LoadedCity, lang: str = "zh") -> bytes:
     fig, ax = plt.subplots(figsize=(7.5, 5.0), dpi=110)
 
     def draw(geom, face, edge, lw):
-        polys = getattr(geom, "geoms", [geom])
-        for poly in polys:
+        for poly in polygons(geom):
             x, y = poly.exterior.xy
             ax.fill(x, y, facecolor=face, edgecolor=edge, linewidth=lw)
 

@@ -24,7 +24,8 @@ def zone_colors(zone_ids: list[str]) -> dict[str, str]:
     return {z: PALETTE[i % len(PALETTE)] for i, z in enumerate(zone_ids)}
 
 
-def _polygons(geometry):
+def polygons(geometry):
+    """The polygons of a boundary (a Polygon, a MultiPolygon or a collection), none for None."""
     if geometry is None:
         return []
     kind = geometry.geom_type
@@ -54,7 +55,7 @@ def town_map_png(plan: Plan, scenario: Scenario, geometry=None, lang: str = "zh"
     # extent: boundary, else every point
     xs = [v.location.lon for v in s.villages] + [u.location.lon for u in s.units] + [s.station.location.lon]
     ys = [v.location.lat for v in s.villages] + [u.location.lat for u in s.units] + [s.station.location.lat]
-    polys = _polygons(geometry)
+    polys = polygons(geometry)
     if polys:
         minx, miny, maxx, maxy = geometry.bounds
         xs += [minx, maxx]
