@@ -41,7 +41,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from models.loader import read_bytes, write_atomic
+from models.loader import read_bytes
+from models.outfolder import write_atomic
 from models.problems import InputError, Problem
 from models.scenario import Grid, Scenario, SpecialCategory, Village
 

@@ -234,16 +234,21 @@ def _township_job(job: dict) -> dict:
 # ------------------------------------------------------------------------------------------ running
 
 def _run_pool(jobs: list[dict], workers: int, on_done: Callable[[dict], None]) -> None:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
+
+    from models.processes import stop_pool, worker_pool
 
     if workers <= 1:
         for job in jobs:
             on_done(township_job(job))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = worker_pool(max_workers=workers)
+    try:
         futures = [pool.submit(township_job, job) for job in jobs]
         for f in as_completed(futures):
             on_done(f.result())
+    finally:
+        stop_pool(pool)
 
 
 def _run_dask(jobs: list[dict], address: str, workers: int, on_done: Callable[[dict], None]) -> None:
@@ -450,7 +455,10 @@ def city_main(args) -> int:
 
     from templates.outputs import now_printed_at
 
+    from models.outfolder import OutputFolder
+
     console = Console(stderr=True, highlight=False)
+    OutputFolder(Path(args.output), force=getattr(args, "force", False)).check()  # before anything is solved
     loaded = load_city(args.scenario)
     workers = args.workers or os.cpu_count() or 1
     printed_at = now_printed_at()
@@ -489,13 +497,9 @@ def city_main(args) -> int:
 def _plan_and_write(args, loaded: LoadedCity, workers: int, printed_at: str, console):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from models.loader import atomic_folder
+    from models.outfolder import OutputFolder
 
-    with atomic_folder(Path(args.output)) as tmp:
-        def sink(name: str, data: bytes) -> None:
-            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-            (tmp / name).write_bytes(data)
-
+    with OutputFolder(Path(args.output), force=getattr(args, "force", False)).staged() as sink:
         with Progress(TextColumn("natplan: townships"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TextColumn("{task.description}"), console=console, transient=True) as bar:
             task = bar.add_task("", total=len(loaded.city.townships))

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from models.loader import write_atomic
+from models.outfolder import write_atomic
 from models.problems import InputError
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "xiagezhuang.yaml"
@@ -157,7 +157,13 @@ def cmd_print(args) -> int:
     from scheduler.verify import read_plan_json
     from templates.outputs import now_printed_at, render_outputs
 
+    from models.outfolder import OutputFolder, plan_folder_of
+
     folder = Path(args.folder)
+    root, rel = plan_folder_of(folder)
+    out = OutputFolder(root, force=args.force, display=str(folder))
+    names = [rel + name for name in ("plan.xlsx", "rosters.pdf", "index.html")]
+    out.check(names)  # before anything is laid out
     data = read_plan_json(folder / "plan.json")
     if data.get("kind") == "city":
         raise InputError.single(str(folder / "plan.json"), "a city plan: print one of its townships/<id> folders")
@@ -170,8 +176,7 @@ def cmd_print(args) -> int:
                                      printed_at=now_printed_at())
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
-    for name, blob in files.items():
-        write_atomic(folder / name, lambda tmp, blob=blob: tmp.write_bytes(blob))
+    out.write({rel + name: blob for name, blob in files.items()}, replace_all=False)
     print(f"{folder}: {', '.join(sorted(files))}")
     return 0
 
@@ -259,6 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-township-print", action="store_true",
                    help="city files: plan and write plan.json and the city overview, but not each township's "
                         "PDF, HTML and Excel")
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder that holds files natplan did not write (they are kept)")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("print", help="lay out the printed set (PDF, HTML, Excel) of a plan already made, "
@@ -266,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", type=Path, help="folder with plan.json (and scenario.yaml, for a township)")
     p.add_argument("--scenario", type=Path, default=None, help="the scenario (default: FOLDER/scenario.yaml)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--force", action="store_true",
+                   help="replace plan.xlsx, rosters.pdf or index.html in FOLDER even if natplan did not write them; other files are kept")
     p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("verify", help="check a plan.json against its scenario, independently of the solvers")
@@ -282,6 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=0.5, help="solver budget per stage and variant")
     p.add_argument("--simulate", type=int, default=0, metavar="RUNS", help="add P95 columns from RUNS simulations")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder that holds files natplan did not write (they are kept)")
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("minimize", help="least groups / samplers / vehicles / units that still meet the deadline")
@@ -289,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resource", choices=("groups", "samplers", "vehicles", "units"), default="groups")
     p.add_argument("--time-limit", type=float, default=0.5)
     p.add_argument("-o", "--output", type=Path, default=None, help="write the plan at the least level here")
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder that holds files natplan did not write (they are kept)")
     p.set_defaults(func=cmd_minimize)
 
     p = sub.add_parser("simulate", help="simulate a plan's queues with lateness, no-shows and varying swab times")
@@ -303,8 +316,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``natplan`` console script."""
+    from models.processes import Terminated, terminate_on_signals
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    terminate_on_signals()
     try:
         return args.func(args)
     except InputError as e:
@@ -312,8 +328,11 @@ def main(argv: list[str] | None = None) -> int:
             print(p.format(e.file), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("natplan: interrupted", file=sys.stderr)
+        print("natplan: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("natplan: terminated; nothing was written", file=sys.stderr)
+        return 143
 
 
 if __name__ == "__main__":

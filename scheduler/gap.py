@@ -298,6 +298,7 @@ def _evaluate(inst: _Inst, arc_of_job):
 
 def _cp_params(solver, time_limit, workers, seed, deterministic, extra=None):
     p = solver.parameters
+    p.catch_sigint_signal = False  # Ctrl-C stops natplan, not just this search
     p.random_seed = int(seed)
     if deterministic:
         p.num_workers = 1

@@ -16,7 +16,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from models.clock import format_clock as hm
-from models.loader import LoadedScenario, atomic_folder, load_scenario
+from models.loader import LoadedScenario, load_scenario
+from models.outfolder import OutputFolder
 from models.plan import Explanation, Kpis, Plan
 from models.summary import summarize
 from scheduler.assign import assign
@@ -179,17 +180,6 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     return Outcome(plan if not problems else None, problems, warnings)
 
 
-def write_outputs(out: Path, files: dict[str, bytes]) -> None:
-    """Write all output files at once: into a temporary folder beside ``out``, then swap it in.
-
-    A failed run leaves ``out`` as it was (or absent), never half-written.
-    """
-    with atomic_folder(out) as tmp:
-        for name, data in files.items():
-            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-            (tmp / name).write_bytes(data)
-
-
 def plan_json(plan: Plan) -> bytes:
     """The canonical bytes of plan.json (sorted keys, so the same plan gives the same file)."""
     return (json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
@@ -218,18 +208,19 @@ def print_courier_table(plan: Plan) -> None:
 
 def plan_main(args) -> int:
     """``natplan plan SCENARIO -o OUT``: plan, write OUT atomically, print the summary."""
-    from concurrent.futures import ProcessPoolExecutor
-
     from rich.console import Console
 
+    from models.processes import stop_pool, worker_pool
     from templates.outputs import now_printed_at, render_outputs, render_pool
 
     console = Console(stderr=True, highlight=False)
+    folder = OutputFolder(Path(args.output), force=args.force)
+    folder.check()  # before anything is solved
     # Processes are started first (forked before any thread): the rendering workers import WeasyPrint
     # and matplotlib while the round is planned, and a second process works out the fair-share candidate.
     parallel = (os.cpu_count() or 1) > 1
     render = render_pool()
-    solve = ProcessPoolExecutor(max_workers=1) if parallel else None
+    solve = worker_pool(max_workers=1) if parallel else None
     try:
         render.submit(int)  # start the workers now
         if solve is not None:
@@ -238,8 +229,7 @@ def plan_main(args) -> int:
         with console.status("…") as status:
             outcome = plan_round(loaded, seed=args.seed, time_limit=args.time_limit or 0.2,
                                  progress=lambda stage: status.update(f"natplan: {stage}"), pool=solve)
-        if solve is not None:
-            solve.shutdown()
+        stop_pool(solve)
         for w in outcome.warnings:
             console.print(f"warning: {w}")
         if outcome.plan is None:
@@ -253,11 +243,10 @@ def plan_main(args) -> int:
                                                     printed_at=now_printed_at(), pool=render)
     finally:
         for pool in (solve, render):
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+            stop_pool(pool)
     for w in render_warnings:
         console.print(f"warning: {w}")
-    write_outputs(Path(args.output), {"plan.json": plan_json(plan), **files})
+    folder.write({"plan.json": plan_json(plan), **files})
     k = plan.kpis
     a = plan.assignment.stats
     st = plan.staffing.stats

@@ -144,6 +144,7 @@ def staff(s: Scenario, load: dict[str, int], time_limit: float = 5.0, seed: int 
                          leave=free[k]))
 
     solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C stops natplan, not just this search
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = time_limit

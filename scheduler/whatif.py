@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from models.clock import format_clock, parse_clock
@@ -217,15 +216,20 @@ def _run(jobs: list[Job], workers: int, progress) -> list[dict]:
             if progress:
                 progress(n, len(jobs))
         return rows
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from concurrent.futures import as_completed
+
+    from models.processes import stop_pool, worker_pool
+
+    pool = worker_pool(max_workers=workers)
+    try:
         rows = [None] * len(jobs)
         futures = {pool.submit(run_job, job): k for k, job in enumerate(jobs)}
-        from concurrent.futures import as_completed
-
         for n, fut in enumerate(as_completed(futures), 1):
             rows[futures[fut]] = fut.result()
             if progress:
                 progress(n, len(jobs))
+    finally:
+        stop_pool(pool)
     return rows
 
 

@@ -15,10 +15,13 @@ def compare_main(args) -> int:
     """Plan every variant, write compare.xlsx / compare.html / compare.pdf and the base plan into OUT."""
     from rich.progress import Progress
 
-    from scheduler.pipeline import plan_json, plan_round, write_outputs
+    from scheduler.pipeline import plan_json, plan_round
     from templates.comparison import comparison_files
+    from models.outfolder import OutputFolder
     from templates.outputs import now_printed_at, render_outputs
 
+    folder = OutputFolder(args.output, force=args.force)
+    folder.check()  # before anything is planned
     loaded = load_scenario(args.scenario)
     vary = []
     for spec in args.vary:
@@ -47,7 +50,7 @@ def compare_main(args) -> int:
     if base.plan is not None:
         pages, _ = render_outputs(base.plan, loaded.scenario, loaded.geometry, lang=args.lang, printed_at=printed)
         files.update({"base/plan.json": plan_json(base.plan), **{f"base/{k}": v for k, v in pages.items()}})
-    write_outputs(args.output, files)
+    folder.write(files)
     for r in rows:
         label = ", ".join(f"{k[5:]}={hm(v) if k == 'vary_deadline' else v}" for k, v in r.items() if k.startswith("vary_"))
         if r["feasible"]:
@@ -63,8 +66,11 @@ def minimize_main(args) -> int:
     """Print the least count of a resource and what breaks with one less."""
     from pathlib import Path
 
-    from scheduler.pipeline import write_outputs
+    from models.outfolder import OutputFolder
 
+    folder = OutputFolder(Path(args.output), force=args.force) if args.output else None
+    if folder is not None:
+        folder.check()  # before anything is planned
     loaded = load_scenario(args.scenario)
     count, at, below = minimize(loaded, args.resource, time_limit=args.time_limit)
     if count is None:
@@ -75,6 +81,6 @@ def minimize_main(args) -> int:
           f"peak queue {at['peak_queue']:.0f}, worst sample age {at['worst_age']:.0f} min")
     if below is not None:
         print(f"  with {count - 1}: {below['why'] if not below['feasible'] else 'meets the deadline (not monotone here)'}")
-    if args.output:
-        write_outputs(Path(args.output), {"plan.json": at["plan"].encode()})
+    if folder is not None:
+        folder.write({"plan.json": at["plan"].encode()})
     return 0

@@ -18,7 +18,6 @@ import base64
 import io
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -201,10 +200,11 @@ def warm_worker() -> None:
 
 def render_pool(workers: int | None = None):
     """A process pool for :func:`render_outputs` whose workers import WeasyPrint and matplotlib as they
-    start: create it early (before solving) and the imports run beside the solver."""
-    from concurrent.futures import ProcessPoolExecutor
+    start: create it early (before solving) and the imports run beside the solver. Its workers die with
+    this process (:func:`models.processes.worker_pool`)."""
+    from models.processes import worker_pool
 
-    return ProcessPoolExecutor(max_workers=workers or min(2, os.cpu_count() or 1), initializer=warm_worker)
+    return worker_pool(max_workers=workers or min(2, os.cpu_count() or 1), initializer=warm_worker)
 
 
 def join_pdfs(pdfs: list[bytes]) -> bytes:
@@ -289,9 +289,9 @@ def render_outputs(plan: Plan, scenario: Scenario, geometry=None, lang: str = "z
     views = all_views(plan, scenario, lang, printed_at)
     own = pool is None
     if own:
-        from concurrent.futures import ProcessPoolExecutor
+        from models.processes import worker_pool
 
-        pool = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
+        pool = worker_pool(max_workers=min(2, os.cpu_count() or 1))
     try:
         runs = min(2, os.cpu_count() or 1)
         xlsx: list[bytes] = []
@@ -299,7 +299,9 @@ def render_outputs(plan: Plan, scenario: Scenario, geometry=None, lang: str = "z
                               before_join=lambda: xlsx.append(plan_xlsx(plan, scenario, lang)))
     finally:
         if own:
-            pool.shutdown()
+            from models.processes import stop_pool
+
+            stop_pool(pool)
     files = {
         "plan.xlsx": xlsx[0],
         "rosters.pdf": pdf,

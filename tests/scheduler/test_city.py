@@ -140,7 +140,7 @@ def test_cli_plans_prints_and_verifies_a_city(tmp_path, capsys, monkeypatch):
     (tmp_path / "city.yaml").write_text(
         text.replace("../../scenarios", str(Path(__file__).resolve().parents[2] / "scenarios")), encoding="utf-8")
     assert main(["plan", str(tmp_path / "city.yaml"), "-o", str(city), "--workers", "2"]) == 0
-    assert {p.name for p in city.iterdir()} == {"plan.json", "city.pdf", "city.xlsx", "index.html", "townships"}
+    assert {p.name for p in city.iterdir()} == {".natplan-manifest.json", "plan.json", "city.pdf", "city.xlsx", "index.html", "townships"}
     for tid in ("370202004", "370202005", "370202007"):
         assert {p.name for p in (city / "townships" / tid).iterdir()} == {
             "boundary.geojson", "scenario.yaml", "plan.json", "plan.xlsx", "rosters.pdf", "index.html"}

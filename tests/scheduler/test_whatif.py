@@ -86,7 +86,7 @@ def test_plan_simulation_is_seeded(tiny):
 def test_compare_cli_writes_table_and_charts(tmp_path, data_dir, capsys):
     out = tmp_path / "cmp"
     assert main(["compare", str(data_dir / "tiny.yaml"), "--vary", "groups=1..2", "-o", str(out), "--workers", "1"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["base", "compare.html", "compare.pdf", "compare.xlsx",
+    assert sorted(p.name for p in out.iterdir()) == [".natplan-manifest.json", "base", "compare.html", "compare.pdf", "compare.xlsx",
                                                      "finish.png", "peak_queue.png"]
     assert sorted(p.name for p in (out / "base").iterdir()) == ["index.html", "plan.json", "plan.xlsx", "rosters.pdf"]
     from pypdf import PdfReader

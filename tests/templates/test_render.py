@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 pypdf = pytest.importorskip("pypdf")
 
-from models.loader import current_umask  # noqa: E402
+from models.outfolder import current_umask  # noqa: E402
 from templates import render  # noqa: E402
 from templates.render import (  # noqa: E402
     environment, hhmm, mask_id, missing_glyphs, pct, render_html, thousands, write_pdf,
