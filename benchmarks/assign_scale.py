@@ -56,7 +56,7 @@ def make_instance(n_jobs=50_000, n_agents=5_000, k=15, slack=0.15, seed=2024):
     -------
     GapData
     """
-    from scheduler.gap import GapData
+    from natplan.scheduler.gap import GapData
 
     rng = np.random.default_rng(seed)
     side = 10_000.0  # metres
@@ -79,7 +79,7 @@ def make_instance(n_jobs=50_000, n_agents=5_000, k=15, slack=0.15, seed=2024):
 
 
 def main(argv=None) -> int:
-    from scheduler.gap import solve_gap
+    from natplan.scheduler.gap import solve_gap
 
     ap = argparse.ArgumentParser(description="GAP engine scale check")
     ap.add_argument("--jobs", type=int, default=50_000)

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-NATPLAN = [sys.executable, "-m", "scheduler.cli"]
+NATPLAN = [sys.executable, "-m", "natplan"]
 
 
 def _hm(m):
@@ -93,7 +93,7 @@ def main(argv=None) -> int:
     rows = []
     for n in sizes:
         city = work / f"city_{n}.yaml"
-        from models.city_generate import city_to_yaml, generate_city
+        from natplan.models.city_generate import city_to_yaml, generate_city
 
         c = generate_city(target_people=None if n >= 10_071_722 else n)
         city.write_text(city_to_yaml(c, city.parent), encoding="utf-8")

@@ -22,9 +22,9 @@ if str(REPO) not in sys.path:
 
 
 def main(argv=None) -> int:
-    from models.loader import load_scenario
-    from scheduler.pipeline import plan_round
-    from scheduler.whatif import compare, parse_vary
+    from natplan.models.loader import load_scenario
+    from natplan.scheduler.pipeline import plan_round
+    from natplan.scheduler.whatif import compare, parse_vary
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", type=Path, default=REPO / "scenarios" / "xiagezhuang.yaml")

@@ -64,7 +64,7 @@ def fmt_gap(v, bk):
 
 
 def main(argv=None) -> int:
-    from scheduler.gap import read_orlib, solve_gap, solve_gap_cpsat_plain
+    from natplan.scheduler.gap import read_orlib, solve_gap, solve_gap_cpsat_plain
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folder", default=None)

@@ -40,8 +40,8 @@ def _cpu() -> float:
 
 def town_stages(path: Path, time_limit: float) -> tuple[list[tuple[str, float, float]], object]:
     """(stage, wall s, CPU s) for each stage of the plan, run in this process."""
-    from models.loader import load_scenario
-    from scheduler.pipeline import plan_json, plan_round
+    from natplan.models.loader import load_scenario
+    from natplan.scheduler.pipeline import plan_json, plan_round
 
     stages = []
     t, c = time.perf_counter(), _cpu()
@@ -64,7 +64,7 @@ def town_stages(path: Path, time_limit: float) -> tuple[list[tuple[str, float, f
     t, c = time.perf_counter(), _cpu()
     plan_json(out.plan)
     stages.append(("plan.json", time.perf_counter() - t, _cpu() - c))
-    from templates.outputs import render_outputs
+    from natplan.templates.outputs import render_outputs
 
     t, c = time.perf_counter(), _cpu()
     render_outputs(out.plan, loaded.scenario, loaded.geometry, lang="zh", printed_at="2022-03-12 20:00")
@@ -77,7 +77,7 @@ def whole_command(path: Path, repeat: int, time_limit: float | None) -> list[tup
     runs = []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="natplan-bench-") as tmp:
-            cmd = [sys.executable, "-m", "scheduler.cli", "plan", str(path), "-o", str(Path(tmp) / "out")]
+            cmd = [sys.executable, "-m", "natplan", "plan", str(path), "-o", str(Path(tmp) / "out")]
             if time_limit is not None:
                 cmd += ["--time-limit", str(time_limit)]
             kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -130,7 +130,7 @@ def main(argv=None) -> int:
         sys.path.insert(0, str(REPO / "benchmarks"))
         from assign_scale import make_instance
 
-        from scheduler.gap import solve_gap
+        from natplan.scheduler.gap import solve_gap
 
         data = make_instance(args.city_jobs, args.city_units)
         t = time.perf_counter()
@@ -138,7 +138,7 @@ def main(argv=None) -> int:
         city = (time.perf_counter() - t, r)
         label = f"city {args.city_jobs:,} grids x {args.city_units:,} units"
         print(f"{label:<36}{city[0]:>9.1f}{r.objective:>16,.0f}{r.bound:>16,.0f}{100 * r.gap:>8.3f}")
-    from models.clock import format_clock as hm
+    from natplan.models.clock import format_clock as hm
 
     print()
     if runs:

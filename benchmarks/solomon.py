@@ -1,7 +1,7 @@
 """Solomon 100-customer VRPTW benchmark for routing.vrptw.
 
 Reads the 56 instances in place (LKH-3 CVRPTW format) and compares both
-engines of ``routing.vrptw.solve_vrptw`` (PyVRP and the tuned OR-Tools search)
+engines of ``natplan.routing.vrptw.solve_vrptw`` (PyVRP and the tuned OR-Tools search)
 and the plain OR-Tools baseline, each at the same time limit per instance and
 in the same run, with the best known solutions of the chosen convention.
 
@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from routing.vrptw import Vehicle, VrptwData, solve_vrptw, solve_vrptw_plain  # noqa: E402
+from natplan.routing.vrptw import Vehicle, VrptwData, solve_vrptw, solve_vrptw_plain  # noqa: E402
 
 DEFAULT_FOLDER = "../shared/benchmarks/solomon100"
 CONVENTIONS = {

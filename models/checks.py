@@ -15,9 +15,9 @@ from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry.base import BaseGeometry
 from shapely.prepared import prep
 
-from models.clock import format_clock as hm
-from models.problems import Problem, format_loc
-from models.scenario import Role, Scenario
+from natplan.models.clock import format_clock as hm
+from natplan.models.problems import Problem, format_loc
+from natplan.models.scenario import Role, Scenario
 
 
 def unique_ids(s: Scenario, _geometry=None) -> list[Problem]:
@@ -209,7 +209,7 @@ def units_reach_lab_in_time(s: Scenario, _geometry=None) -> list[Problem]:
         return []  # lab_is_reachable says so
     # travel times live in routing (road graph or straight line); imported here so that models
     # does not need routing to load
-    from routing.couriers import lab_minutes, minutes_to_station
+    from natplan.routing.couriers import lab_minutes, minutes_to_station
 
     p = s.parameters
     limit = p.sample_age_limit_min

@@ -27,8 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, 
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from models.problems import InputError, Problem
-from models.scenario import Id, Lab, Parameters, Point, Region, Scenario
+from natplan.models.problems import InputError, Problem
+from natplan.models.scenario import Id, Lab, Parameters, Point, Region, Scenario
 
 
 class _Model(BaseModel):
@@ -155,7 +155,7 @@ def _check_city(city: City, features: dict[str, BaseGeometry]) -> list[Problem]:
 
 def load_city(path: str | Path, display: str | None = None) -> LoadedCity:
     """Read, validate and check a city file (the township scenarios are not expanded here)."""
-    from models.loader import _pydantic_problems, line_of, parse_document, read_text
+    from natplan.models.loader import _pydantic_problems, line_of, parse_document, read_text
 
     path = Path(path)
     display = display or str(path)
@@ -204,7 +204,7 @@ def township_scenario(city: City, township: Township, geometry: BaseGeometry, la
     (seeded by :func:`township_seed`); the people and resources are the
     city file's.
     """
-    from models.generate import TownSpec, VillageSpec, generate_town
+    from natplan.models.generate import TownSpec, VillageSpec, generate_town
 
     gen = city.generator
     urban = township.kind == "subdistrict"
@@ -261,6 +261,6 @@ def township_origin(geometry: BaseGeometry) -> Point:
 
 
 def split_people(total: int, weights) -> list[int]:
-    from models.generate import split_integer
+    from natplan.models.generate import split_integer
 
     return split_integer(total, np.asarray(weights, dtype=float)).tolist()

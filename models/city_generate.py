@@ -36,9 +36,9 @@ from pathlib import Path
 import numpy as np
 from shapely.geometry import shape
 
-from models.city import City, CityGenerator, CityLab, Township
-from models.generate import M_PER_DEG_LAT, split_integer
-from models.scenario import Parameters, Point, Region
+from natplan.models.city import City, CityGenerator, CityLab, Township
+from natplan.models.generate import M_PER_DEG_LAT, split_integer
+from natplan.models.scenario import Parameters, Point, Region
 
 QINGDAO_PEOPLE = 10_071_722  # 2020 census
 URBAN_DENSITY = 20.0
@@ -180,7 +180,7 @@ def city_to_yaml(city: City, folder: Path | None = None) -> str:
     """YAML text of a city file to be written in ``folder`` (the boundary path is made relative to it)."""
     import os
 
-    from models.generate import scenario_to_yaml
+    from natplan.models.generate import scenario_to_yaml
 
     if folder is not None and isinstance(city.region.boundary, str) and city.region.boundary == BOUNDARY_FILE:
         rel = os.path.relpath(SCENARIOS / BOUNDARY_FILE, Path(folder).resolve())

@@ -1,6 +1,6 @@
 """The joined plan of a city: one entry per township, the labs' load, KPIs by district.
 
-Each township's own plan is a :class:`models.plan.Plan` in
+Each township's own plan is a :class:`natplan.models.plan.Plan` in
 ``townships/<id>/plan.json`` beside the city's ``plan.json``, named here
 with its SHA-256, together with the township scenario it was made from;
 ``natplan verify`` checks both the digests and every township plan.
@@ -8,7 +8,7 @@ with its SHA-256, together with the township scenario it was made from;
 
 from __future__ import annotations
 
-from models.plan import Explanation, Kpis, _Plan
+from natplan.models.plan import Explanation, Kpis, _Plan
 
 
 class TownshipResult(_Plan):

@@ -25,7 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 from shapely.prepared import prep
 
-from models.scenario import (
+from natplan.models.scenario import (
     Crew,
     Grid,
     Group,

@@ -41,10 +41,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from models.loader import read_bytes
-from models.outfolder import write_atomic
-from models.problems import InputError, Problem
-from models.scenario import Grid, Scenario, SpecialCategory, Village
+from natplan.models.loader import read_bytes
+from natplan.outfolder import write_atomic
+from natplan.models.problems import InputError, Problem
+from natplan.models.scenario import Grid, Scenario, SpecialCategory, Village
 
 # --- columns -----------------------------------------------------------------
 
@@ -762,7 +762,7 @@ def apply_to_scenario(report: LedgerReport, scenario: Scenario, fill: bool = Fal
 
     With ``fill``, each grid's ``people`` and ``households`` are also set
     from the ledger.  The input is not changed; the result is not
-    re-checked (run :func:`models.checks.run_checks` on it).
+    re-checked (run :func:`natplan.models.checks.run_checks` on it).
     """
     counts = report.grids.set_index("grid")
     villages = []
@@ -1041,9 +1041,9 @@ def ledger_import_main(args) -> int:
     when rows have problems (listed) or grids fall short.  Unreadable input
     raises :class:`InputError` (the CLI prints it and exits 2).
     """
-    from models.checks import run_checks
-    from models.generate import scenario_to_yaml
-    from models.loader import load_scenario
+    from natplan.models.checks import run_checks
+    from natplan.models.generate import scenario_to_yaml
+    from natplan.models.loader import load_scenario
 
     lang = getattr(args, "lang", "zh") or "zh"
     zh = lang == "zh"

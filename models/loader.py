@@ -21,9 +21,9 @@ from pydantic import ValidationError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from models.checks import run_checks
-from models.problems import InputError, Loc, Problem
-from models.scenario import Scenario
+from natplan.models.checks import run_checks
+from natplan.models.problems import InputError, Loc, Problem
+from natplan.models.scenario import Scenario
 
 
 class _PyLoader(yaml.SafeLoader):

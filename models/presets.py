@@ -2,7 +2,7 @@
 
 Facts come from ``../shared/DOMAIN.md`` (Xiagezhuang: the March 2022 report
 and public statistics; Qixia: the development-zone report).  What is not
-published is synthetic and marked so by :mod:`models.generate`.
+published is synthetic and marked so by :mod:`natplan.models.generate`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from shapely.geometry import shape
 
-from models.generate import TownSpec, VillageSpec
-from models.scenario import Lab, Parameters, Point
+from natplan.models.generate import TownSpec, VillageSpec
+from natplan.models.scenario import Lab, Parameters, Point
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 OSM = "Boundary © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"

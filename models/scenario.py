@@ -2,13 +2,13 @@
 
 Units are in the field names: ``_m`` metres, ``_min`` minutes, ``_kmh``
 kilometres per hour; counts of people are plain ints.  Times of day are
-:data:`models.clock.Clock` values (``"HH:MM"`` in files).  Defaults whose
+:data:`natplan.models.clock.Clock` values (``"HH:MM"`` in files).  Defaults whose
 origin is the national guidelines or the Xiagezhuang report
 (``../shared/DOMAIN.md``) say so in their description.
 
 These models check each field on its own; the rules that tie fields
 together (ids that must exist, a zone with units, people within the ledger)
-live in :mod:`models.checks`, so that every broken rule can be reported at
+live in :mod:`natplan.models.checks`, so that every broken rule can be reported at
 once with its place in the file.
 """
 
@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
 
-from models.clock import Clock
+from natplan.models.clock import Clock
 
 Id = Annotated[
     str,

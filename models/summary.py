@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from models.scenario import Role, Scenario
+from natplan.models.scenario import Role, Scenario
 
 POINT_PEOPLE = (2000, 3000)
 DESK_PEOPLE = (600, 800)

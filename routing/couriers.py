@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.plan import CourierRoute, Explanation, Loop, Pickup, Routing, Shuttles, ShuttleTrip, SolverStats, ZoneCouriers
-from models.scenario import Scenario
-from routing.network import haversine_m, minutes, van_minutes
-from routing.vrptw import Vehicle, VrptwData, resolve_engine, solve_vrptw
+from natplan.models.plan import CourierRoute, Explanation, Loop, Pickup, Routing, Shuttles, ShuttleTrip, SolverStats, ZoneCouriers
+from natplan.models.scenario import Scenario
+from natplan.routing.network import haversine_m, minutes, van_minutes
+from natplan.routing.vrptw import Vehicle, VrptwData, resolve_engine, solve_vrptw
 
 HANDOVER_S = 120  # seconds to hand a box over at a unit
 AGE_MARGIN_MIN = 30  # shuttles aim this far under the age limit when they can, for delays on the road
@@ -62,7 +62,7 @@ def lab_minutes(s: Scenario) -> int:
 
 
 def minutes_to_station(s: Scenario, lon, lat) -> np.ndarray:
-    """Van minutes from each place to the transfer station, as :func:`routing.network.van_minutes` has them.
+    """Van minutes from each place to the transfer station, as :func:`natplan.routing.network.van_minutes` has them.
 
     Without a road graph this is one column, not an n × n matrix, so it is cheap for a city's units."""
     if s.roads is not None:
@@ -77,7 +77,7 @@ def zone_loops(s: Scenario, zone_units: list, interval_min: int, seed: int,
                engine: str = "auto") -> tuple[list[list[int]], np.ndarray, int]:
     """Fewest loops (vehicles) each within the interval: (orders as indices into zone_units, seconds matrix, lower bound).
 
-    ``engine`` is passed to :func:`routing.vrptw.solve_vrptw`."""
+    ``engine`` is passed to :func:`natplan.routing.vrptw.solve_vrptw`."""
     lon = [s.station.location.lon] + [u.location.lon for u in zone_units]
     lat = [s.station.location.lat] + [u.location.lat for u in zone_units]
     t = _van_seconds(s, lon, lat)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.plan import Explanation, HomeTeam
-from models.scenario import Scenario
-from routing.couriers import lab_minutes
-from routing.network import van_minutes
+from natplan.models.plan import Explanation, HomeTeam
+from natplan.models.scenario import Scenario
+from natplan.routing.couriers import lab_minutes
+from natplan.routing.network import van_minutes
 
 TURNAROUND_MIN = 10  # at the station between trips
 

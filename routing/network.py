@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.scenario import RoadGraph
+from natplan.models.scenario import RoadGraph
 
 EARTH_RADIUS_M = 6_371_008.8
 

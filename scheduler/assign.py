@@ -6,7 +6,7 @@ the unit can sample in its window).  A grid stays whole — so households never
 split — unless it alone is bigger than any unit it can reach; then it is cut
 into consecutive household ranges and the plan says so.  Special-needs
 people are not walk-ins: they go to home-visit teams (see
-:mod:`scheduler.staffing`).
+:mod:`natplan.scheduler.staffing`).
 
 Load evening: with default ``targets`` each unit first gets a *balanced*
 capacity, at most 30 % above its fair share of the town (its rate over the
@@ -15,7 +15,7 @@ is the unit's full capacity used, and the result says ``balanced=False``.
 Because fewer groups than units means units are staffed one after another,
 the pipeline also plans with full capacities and keeps whichever finishes
 first.  The GAP engine
-(:mod:`scheduler.gap`) gives the objective, a lower bound and the gap.
+(:mod:`natplan.scheduler.gap`) gives the objective, a lower bound and the gap.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.plan import Assignment, Explanation, GridPart, SolverStats
-from models.scenario import Role, Scenario
-from routing.network import haversine_m, neighbours_within
-from scheduler.gap import GapData, solve_gap
+from natplan.models.plan import Assignment, Explanation, GridPart, SolverStats
+from natplan.models.scenario import Role, Scenario
+from natplan.routing.network import haversine_m, neighbours_within
+from natplan.scheduler.gap import GapData, solve_gap
 
 BALANCE = 1.3  # a unit's balanced capacity: this times its fair share
 BALANCE_STEPS = (BALANCE, 1.6, 2.0)  # tried in turn when the one before leaves someone without a unit

@@ -1,7 +1,7 @@
 """City scale: plan every township on its own, in parallel, and join the plans.
 
 The national guideline plans a large city by district.  Here a city file
-(:mod:`models.city`) is planned in three steps:
+(:mod:`natplan.models.city`) is planned in three steps:
 
 1. **Labs** — townships are sent to labs by a generalized assignment (tubes
    against each lab's capacity over the round, cost tube-minutes of driving,
@@ -31,9 +31,9 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from models.city import City, CityLab, LoadedCity, Township, lab_window_h, load_city, township_origin, tubes_of
-from models.city_plan import CityKpis, CityPlan, DistrictKpis, LabLoad, TownshipResult
-from models.plan import Explanation
+from natplan.models.city import City, CityLab, LoadedCity, Township, lab_window_h, load_city, township_origin, tubes_of
+from natplan.models.city_plan import CityKpis, CityPlan, DistrictKpis, LabLoad, TownshipResult
+from natplan.models.plan import Explanation
 
 # Solver budget per stage of each township (CP-SAT deterministic units).  Smaller than a town's 0.2: a
 # city has a hundred townships; at 0.05 a 128,000-person subdistrict walks 0.3 % more and finishes no later.
@@ -70,9 +70,9 @@ def assign_labs(city: City, origins: dict[str, Any], seed: int = 0) -> LabChoice
     A township can go only to labs within :func:`reach_limit_min`.  If no
     assignment fits, the problems say which townships and by how much.
     """
-    from scheduler.gap import GapData, solve_gap
+    from natplan.scheduler.gap import GapData, solve_gap
 
-    from routing.network import distance_matrix_m, minutes as drive_minutes
+    from natplan.routing.network import distance_matrix_m, minutes as drive_minutes
 
     p = city.parameters
     ts, labs = city.townships, city.labs
@@ -143,7 +143,7 @@ def township_job(job: dict) -> dict:
     ``render``, ``lang`` and ``printed_at``.  A township that cannot be planned — a broken scenario
     file of its own, or a failure inside — comes back with its problems; the other townships go on.
     """
-    from models.problems import InputError
+    from natplan.models.problems import InputError
 
     t0 = time.process_time()
     try:
@@ -165,11 +165,11 @@ def _result(tid: str, **fields) -> dict:
 def _township_job(job: dict) -> dict:
     from shapely import from_wkb
 
-    from models.checks import run_checks
-    from models.generate import scenario_to_yaml
-    from models.loader import LoadedScenario, load_scenario
-    from models.scenario import Lab
-    from scheduler.pipeline import plan_json, plan_round
+    from natplan.models.checks import run_checks
+    from natplan.models.generate import scenario_to_yaml
+    from natplan.models.loader import LoadedScenario, load_scenario
+    from natplan.models.scenario import Lab
+    from natplan.scheduler.pipeline import plan_json, plan_round
 
     city = City.model_validate(job["city"])
     t = next(x for x in city.townships if x.id == job["township"])
@@ -183,7 +183,7 @@ def _township_job(job: dict) -> dict:
         if own.geometry is not None and isinstance(scenario.region.boundary, str):
             boundary = (Path(job["base"]) / t.scenario).parent / scenario.region.boundary
     else:
-        from models.city import township_scenario
+        from natplan.models.city import township_scenario
 
         geometry = from_wkb(job["wkb"])
         scenario = township_scenario(city, t, geometry, lab)
@@ -222,7 +222,7 @@ def _township_job(job: dict) -> dict:
     out["shuttle_vehicles"] = plan.routing.shuttles.vehicles_used
     out["arrivals"] = [(tr.arrive, tr.tubes) for tr in plan.routing.shuttles.trips if tr.tubes]
     if job.get("render"):
-        from templates.outputs import render_outputs
+        from natplan.templates.outputs import render_outputs
 
         rendered, render_warnings = render_outputs(plan, scenario, geometry, lang=job["lang"],
                                                    printed_at=job["printed_at"])
@@ -236,7 +236,7 @@ def _township_job(job: dict) -> dict:
 def _run_pool(jobs: list[dict], workers: int, on_done: Callable[[dict], None]) -> None:
     from concurrent.futures import as_completed
 
-    from models.processes import stop_pool, worker_pool
+    from natplan.processes import stop_pool, worker_pool
 
     if workers <= 1:
         for job in jobs:
@@ -294,7 +294,7 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None, 
     Parameters
     ----------
     loaded
-        :func:`models.city.load_city`.
+        :func:`natplan.models.city.load_city`.
     workers
         Processes (or Dask workers for ``dask="local"``).
     dask
@@ -309,7 +309,7 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None, 
     progress
         ``progress(done, total, township_name)`` after each township.
     """
-    from scheduler.pipeline import natplan_version
+    from natplan.scheduler.pipeline import natplan_version
 
     city = loaded.city
     p = city.parameters
@@ -319,7 +319,7 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None, 
     if choice.problems:
         return CityOutcome(None, None, choice.problems, [], 0.0)
     if printed_at is None:
-        from templates.outputs import now_printed_at
+        from natplan.templates.outputs import now_printed_at
 
         printed_at = now_printed_at()  # once, so that every township's pages say the same
     labs = {lab.id: lab for lab in city.labs}
@@ -362,7 +362,7 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None, 
 
 
 def _scenario_origin(loaded: LoadedCity, t: Township):
-    from models.loader import load_scenario
+    from natplan.models.loader import load_scenario
 
     s = load_scenario(loaded.path.parent / t.scenario).scenario
     return s.station.location
@@ -370,7 +370,7 @@ def _scenario_origin(loaded: LoadedCity, t: Township):
 
 def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, dict], version: str) -> CityPlan:
     """The city plan from the township results (in the city file's order, whatever order they came in)."""
-    from models.plan import Kpis
+    from natplan.models.plan import Kpis
 
     city = loaded.city
     p = city.parameters
@@ -453,9 +453,9 @@ def city_main(args) -> int:
     """``natplan plan CITY -o OUT``: plan every township, write OUT atomically, print the summary."""
     from rich.console import Console
 
-    from templates.outputs import now_printed_at
+    from natplan.templates.outputs import now_printed_at
 
-    from models.outfolder import OutputFolder
+    from natplan.outfolder import OutputFolder
 
     console = Console(stderr=True, highlight=False)
     OutputFolder(Path(args.output), force=getattr(args, "force", False)).check()  # before anything is solved
@@ -497,7 +497,7 @@ def city_main(args) -> int:
 def _plan_and_write(args, loaded: LoadedCity, workers: int, printed_at: str, console):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from models.outfolder import OutputFolder
+    from natplan.outfolder import OutputFolder
 
     with OutputFolder(Path(args.output), force=getattr(args, "force", False)).staged() as sink:
         with Progress(TextColumn("natplan: townships"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -512,7 +512,7 @@ def _plan_and_write(args, loaded: LoadedCity, workers: int, printed_at: str, con
                       file=sys.stderr)
             raise _Abort(2)  # leaves OUT as it was
         plan = outcome.plan
-        from templates.city import city_files
+        from natplan.templates.city import city_files
 
         with console.status("natplan: city overview"):
             for name, data in city_files(plan, loaded, lang=args.lang, printed_at=printed_at).items():
@@ -527,6 +527,6 @@ class _Abort(Exception):
 
 
 def _hm(minutes) -> str:
-    from models.clock import format_clock
+    from natplan.models.clock import format_clock
 
     return "—" if minutes is None else format_clock(int(round(minutes)))

@@ -3,7 +3,7 @@
 Every township of the city file must have its plan, named by the right
 digest, made from a township scenario that has the city file's people and
 resources and the lab the city plan gives it; each township plan must pass
-every rule of :mod:`scheduler.verify`; no lab may receive more tubes than it
+every rule of :mod:`natplan.scheduler.verify`; no lab may receive more tubes than it
 tests in the round, nor be beyond a shuttle's reach within the sample age
 limit; the city's KPIs must be those of its townships.
 """
@@ -16,8 +16,8 @@ import math
 import sys
 from pathlib import Path
 
-from models.city import City, load_city
-from models.problems import InputError
+from natplan.models.city import City, load_city
+from natplan.models.problems import InputError
 
 
 def _haversine_min(city: City, a, b) -> float:
@@ -33,9 +33,9 @@ def _haversine_min(city: City, a, b) -> float:
 
 def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
     """Every violation, in words (empty when the plan holds)."""
-    from models.loader import load_scenario
-    from models.scenario import Role
-    from scheduler.verify import verify
+    from natplan.models.loader import load_scenario
+    from natplan.models.scenario import Role
+    from natplan.scheduler.verify import verify
 
     out: list[str] = []
     p = city.parameters
@@ -112,7 +112,7 @@ def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
 
 def verify_city_main(args) -> int:
     loaded = load_city(args.scenario)
-    from scheduler.verify import read_plan_json, report
+    from natplan.scheduler.verify import read_plan_json, report
 
     display = str(args.plan)
     plan = read_plan_json(args.plan)

@@ -15,18 +15,18 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from models.clock import format_clock as hm
-from models.loader import LoadedScenario, load_scenario
-from models.outfolder import OutputFolder
-from models.plan import Explanation, Kpis, Plan
-from models.summary import summarize
-from scheduler.assign import assign
+from natplan.models.clock import format_clock as hm
+from natplan.models.loader import LoadedScenario, load_scenario
+from natplan.outfolder import OutputFolder
+from natplan.models.plan import Explanation, Kpis, Plan
+from natplan.models.summary import summarize
+from natplan.scheduler.assign import assign
 import math
 
-from routing.couriers import UnitService, plan_couriers
-from routing.home import plan_home_visits
-from scheduler.slots import plan_slots, sampled_curve, unit_day
-from scheduler.staffing import staff
+from natplan.routing.couriers import UnitService, plan_couriers
+from natplan.routing.home import plan_home_visits
+from natplan.scheduler.slots import plan_slots, sampled_curve, unit_day
+from natplan.scheduler.staffing import staff
 
 
 def natplan_version() -> str:
@@ -67,7 +67,7 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     Parameters
     ----------
     loaded
-        A validated scenario (:func:`models.loader.load_scenario`).
+        A validated scenario (:func:`natplan.models.loader.load_scenario`).
     seed
         Overrides the scenario's seed.
     time_limit
@@ -75,7 +75,7 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     progress
         Optional callable ``progress(stage_name)`` called as each stage starts.
     staffing_incumbent
-        Visits of a plan known to fit (see :func:`scheduler.staffing.staff`).
+        Visits of a plan known to fit (see :func:`natplan.scheduler.staffing.staff`).
     pool
         An executor (a process pool) to work out the second candidate on while this process works out
         the first; the plan is the same as without it (each candidate is deterministic on its own).
@@ -210,8 +210,8 @@ def plan_main(args) -> int:
     """``natplan plan SCENARIO -o OUT``: plan, write OUT atomically, print the summary."""
     from rich.console import Console
 
-    from models.processes import stop_pool, worker_pool
-    from templates.outputs import now_printed_at, render_outputs, render_pool
+    from natplan.processes import stop_pool, worker_pool
+    from natplan.templates.outputs import now_printed_at, render_outputs, render_pool
 
     console = Console(stderr=True, highlight=False)
     folder = OutputFolder(Path(args.output), force=args.force)

@@ -1,6 +1,6 @@
 """Check the slot plan by simulation: people come late or not at all, swabs take varying time.
 
-The fluid model of :mod:`scheduler.slots` assumes steady arrivals and steady
+The fluid model of :mod:`natplan.scheduler.slots` assumes steady arrivals and steady
 sampling.  Here each unit's day is simulated with SimPy: the people of a
 slot arrive at random moments within it, shifted by a random lateness, some
 do not come; each desk is a server whose swab time varies (log-normal);
@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import simpy
 
-from models.clock import format_clock as hm
-from models.scenario import Scenario
+from natplan.models.clock import format_clock as hm
+from natplan.models.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -174,8 +174,8 @@ def simulate_main(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from models.loader import load_scenario
-    from models.problems import InputError
+    from natplan.models.loader import load_scenario
+    from natplan.models.problems import InputError
 
     loaded = load_scenario(args.scenario)
     try:

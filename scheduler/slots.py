@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.plan import GridPart, Slot, UnitDay
+from natplan.models.plan import GridPart, Slot, UnitDay
 
 
 @dataclass(frozen=True)

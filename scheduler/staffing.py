@@ -1,7 +1,7 @@
 """Which group staffs which unit, when; each person's timed roster.
 
 Home-visit teams for the special-needs list are sized and routed in
-:mod:`routing.home`.
+:mod:`natplan.routing.home`.
 
 CP-SAT interval scheduling: each unit with people gets exactly one group,
 as an optional interval per (unit, group) whose length is set-up plus the
@@ -11,7 +11,7 @@ overlap; the objective is the latest closing time, then the sum of closing
 times.  A group's
 samplers rotate through gear changes and meals so the unit never closes
 (the lost desk time is already in the rate, see
-:func:`scheduler.assign.active_desks`).
+:func:`natplan.scheduler.assign.active_desks`).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from models.plan import Explanation, Shift, SolverStats, Staffing, Visit
-from models.scenario import Role, Scenario
-from routing.network import van_minutes
-from scheduler.assign import active_desks, break_fraction
+from natplan.models.plan import Explanation, Shift, SolverStats, Staffing, Visit
+from natplan.models.scenario import Role, Scenario
+from natplan.routing.network import van_minutes
+from natplan.scheduler.assign import active_desks, break_fraction
 
 HORIZON_SLACK = 24 * 60
 OPEN_GRID_MIN = 10  # doors open on a 10-minute mark, so slots read 08:10–08:40, not 08:07–08:37
@@ -204,7 +204,7 @@ def _fits(visits: list[Visit], units, groups, dur, allowance, travel, s: Scenari
 
 def _late(s: Scenario, visits: list[Visit], rate: dict[str, float], load: dict[str, int]) -> list[Explanation]:
     """Explain a plan that ends after the deadline, unit by unit, with the desk-hours missing."""
-    from models.clock import format_clock as hm
+    from natplan.models.clock import format_clock as hm
 
     p = s.parameters
     name = {u.id: u.name for u in s.units}

@@ -13,10 +13,10 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from models.clock import format_clock as hm
-from models.loader import load_scenario
-from models.problems import InputError
-from models.scenario import Role, Scenario
+from natplan.models.clock import format_clock as hm
+from natplan.models.loader import load_scenario
+from natplan.models.problems import InputError
+from natplan.models.scenario import Role, Scenario
 
 
 def people_exactly_once(s: Scenario, plan: dict) -> list[str]:

@@ -16,9 +16,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models.clock import format_clock, parse_clock
-from models.loader import LoadedScenario
-from models.scenario import Group, Member, Role, Scenario
+from natplan.models.clock import format_clock, parse_clock
+from natplan.models.loader import LoadedScenario
+from natplan.models.scenario import Group, Member, Role, Scenario
 
 VARY_KEYS = {
     "groups": "test groups",
@@ -143,8 +143,8 @@ class Job:
 
 def run_job(job: Job) -> dict:
     """Plan one variant; return its comparison row (and the plan's JSON for the caller)."""
-    from models.plan import Visit
-    from scheduler.pipeline import plan_json, plan_round
+    from natplan.models.plan import Visit
+    from natplan.scheduler.pipeline import plan_json, plan_round
 
     base = Scenario.model_validate_json(job.scenario_json)
     s = apply_variant(base, job.variant)
@@ -218,7 +218,7 @@ def _run(jobs: list[Job], workers: int, progress) -> list[dict]:
         return rows
     from concurrent.futures import as_completed
 
-    from models.processes import stop_pool, worker_pool
+    from natplan.processes import stop_pool, worker_pool
 
     pool = worker_pool(max_workers=workers)
     try:

@@ -12,9 +12,9 @@ import io
 import tempfile
 from pathlib import Path
 
-from models.city import LoadedCity
-from models.city_plan import CityPlan
-from models.clock import format_clock
+from natplan.models.city import LoadedCity
+from natplan.models.city_plan import CityPlan
+from natplan.models.clock import format_clock
 
 LABELS = {
     "zh": {
@@ -59,8 +59,8 @@ def city_map_png(plan: CityPlan, loaded: LoadedCity, lang: str = "zh") -> bytes:
     import matplotlib.pyplot as plt
     from matplotlib import cm, colors
 
-    from templates.render import register_matplotlib_font
-    from templates.town_map import polygons
+    from natplan.templates.render import register_matplotlib_font
+    from natplan.templates.town_map import polygons
 
     register_matplotlib_font()
     finish = {r.id: r.kpis.finish for r in plan.townships if r.kpis}
@@ -138,7 +138,7 @@ def city_xlsx(tables: dict, title: str, date: str, lang: str = "zh") -> bytes:
     """Sheets: KPIs, districts, labs, townships; laid out like the plan's workbook (A4, header frozen)."""
     from datetime import datetime
 
-    from templates.excel import add_sheet, new_workbook, workbook_bytes
+    from natplan.templates.excel import add_sheet, new_workbook, workbook_bytes
 
     L = LABELS[lang]
     stamp = datetime.fromisoformat(date)
@@ -152,7 +152,7 @@ def city_xlsx(tables: dict, title: str, date: str, lang: str = "zh") -> bytes:
 
 def city_files(plan: CityPlan, loaded: LoadedCity, lang: str = "zh", printed_at: str = "") -> dict[str, bytes]:
     """city.pdf, index.html and city.xlsx of the city overview."""
-    from templates.render import render_html, write_pdf
+    from natplan.templates.render import render_html, write_pdf
 
     city = loaded.city
     tables = city_tables(plan, lang)

@@ -1,6 +1,6 @@
 """The what-if comparison as a table, charts, a workbook, a web page and a PDF.
 
-:func:`comparison_view` turns the rows of :func:`scheduler.whatif.compare`
+:func:`comparison_view` turns the rows of :func:`natplan.scheduler.whatif.compare`
 into labelled cells (all formatting decisions here); the template only
 lays them out.
 """
@@ -13,9 +13,9 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from models.clock import format_clock as hm
-from models.scenario import Scenario
-from templates.i18n import t
+from natplan.models.clock import format_clock as hm
+from natplan.models.scenario import Scenario
+from natplan.templates.i18n import t
 
 COLUMNS = ("groups", "units", "samplers", "vehicles", "finish", "finish_ratio", "peak_queue", "worst_age",
            "walk_mean_m", "walk_max_m", "courier_vehicles", "staff_hours", "peak_p95", "finish_p95")
@@ -52,7 +52,7 @@ def charts(rows: list[dict], vary: list[tuple[str, list]], lang: str = "zh") -> 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from templates.render import register_matplotlib_font
+    from natplan.templates.render import register_matplotlib_font
 
     register_matplotlib_font()
     x_key = vary[0][0]
@@ -88,7 +88,7 @@ def comparison_xlsx(headers: list[str], view: list[dict], scenario: Scenario) ->
     """One sheet, laid out like the plan's workbook (header frozen, A4 landscape)."""
     from datetime import datetime
 
-    from templates.excel import add_sheet, new_workbook, workbook_bytes
+    from natplan.templates.excel import add_sheet, new_workbook, workbook_bytes
 
     stamp = datetime.fromisoformat(scenario.parameters.date)
     wb = new_workbook(f"{scenario.name} {t('cmp_title', 'zh')}", stamp)
@@ -100,7 +100,7 @@ def comparison_xlsx(headers: list[str], view: list[dict], scenario: Scenario) ->
 def comparison_files(scenario: Scenario, vary: list[tuple[str, list]], rows: list[dict], lang: str = "zh",
                      printed_at: str = "") -> dict[str, bytes]:
     """compare.xlsx, compare.html, compare.pdf and the chart PNGs."""
-    from templates.render import render_html, write_pdf
+    from natplan.templates.render import render_html, write_pdf
 
     headers, view = comparison_view(rows, lang)
     pngs = charts(rows, vary, lang)

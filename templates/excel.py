@@ -12,11 +12,11 @@ import zipfile
 from datetime import datetime
 from typing import Any, Iterable
 
-from models.plan import Plan
-from models.scenario import Scenario
-from templates.i18n import t
-from templates.render import hhmm
-from templates.views import Index, role_label, scenario_title
+from natplan.models.plan import Plan
+from natplan.models.scenario import Scenario
+from natplan.templates.i18n import t
+from natplan.templates.render import hhmm
+from natplan.templates.views import Index, role_label, scenario_title
 
 SHEETS = ["sheet_assignment", "sheet_slots", "sheet_units", "sheet_rosters", "sheet_routes",
           "sheet_shuttles", "sheet_home", "sheet_kpis"]
@@ -192,7 +192,7 @@ def plan_xlsx(plan: Plan, scenario: Scenario, lang: str = "zh") -> bytes:
             L("returns_to")],
            home_rows)
 
-    from templates.views import overview_view
+    from natplan.templates.views import overview_view
     ov = overview_view(plan, scenario, lang, ix)
     add_sheet(wb, names[7], [L("kpi"), L("value"), L("note")],
            ([k["label"], k["value"], k["note"]] for k in ov["kpis"]))

@@ -22,13 +22,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from models.plan import Plan
-from models.scenario import Scenario
-from templates.excel import plan_xlsx
-from templates.i18n import t
-from templates.render import environment, missing_glyphs, pdf_bytes_and_pages, warm_up, write_pdf
-from templates.town_map import town_map_png
-from templates.views import all_views
+from natplan.models.plan import Plan
+from natplan.models.scenario import Scenario
+from natplan.templates.excel import plan_xlsx
+from natplan.templates.i18n import t
+from natplan.templates.render import environment, missing_glyphs, pdf_bytes_and_pages, warm_up, write_pdf
+from natplan.templates.town_map import town_map_png
+from natplan.templates.views import all_views
 
 CHINA = timezone(timedelta(hours=8))
 # The document's parts in print order; each is a template that prints whole sections (pages).
@@ -76,7 +76,7 @@ def document_html(plan: Plan, scenario: Scenario, lang: str = "zh", printed_at: 
     """The whole printed plan as one HTML string.
 
     *parts* picks the templates (default all of :data:`PARTS`); *views* is
-    :func:`templates.views.all_views`'s context if the caller has it (or a
+    :func:`natplan.templates.views.all_views`'s context if the caller has it (or a
     part of it, see :func:`document_runs`).
     """
     ctx: dict[str, Any] = dict(views) if views is not None else all_views(plan, scenario, lang,
@@ -201,8 +201,8 @@ def warm_worker() -> None:
 def render_pool(workers: int | None = None):
     """A process pool for :func:`render_outputs` whose workers import WeasyPrint and matplotlib as they
     start: create it early (before solving) and the imports run beside the solver. Its workers die with
-    this process (:func:`models.processes.worker_pool`)."""
-    from models.processes import worker_pool
+    this process (:func:`natplan.processes.worker_pool`)."""
+    from natplan.processes import worker_pool
 
     return worker_pool(max_workers=workers or min(2, os.cpu_count() or 1), initializer=warm_worker)
 
@@ -289,7 +289,7 @@ def render_outputs(plan: Plan, scenario: Scenario, geometry=None, lang: str = "z
     views = all_views(plan, scenario, lang, printed_at)
     own = pool is None
     if own:
-        from models.processes import worker_pool
+        from natplan.processes import worker_pool
 
         pool = worker_pool(max_workers=min(2, os.cpu_count() or 1))
     try:
@@ -299,7 +299,7 @@ def render_outputs(plan: Plan, scenario: Scenario, geometry=None, lang: str = "z
                               before_join=lambda: xlsx.append(plan_xlsx(plan, scenario, lang)))
     finally:
         if own:
-            from models.processes import stop_pool
+            from natplan.processes import stop_pool
 
             stop_pool(pool)
     files = {

@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from models.outfolder import write_atomic
+from natplan.outfolder import write_atomic
 
 TEMPLATES_DIR = Path(__file__).resolve().parent
 FONTS_DIR = TEMPLATES_DIR / "fonts"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 import math
 
-from models.plan import Plan
-from models.scenario import Scenario
-from templates.render import register_matplotlib_font
+from natplan.models.plan import Plan
+from natplan.models.scenario import Scenario
+from natplan.templates.render import register_matplotlib_font
 
 # Colour-blind-safe (Okabe-Ito), then tab10 for towns with many zones.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F",

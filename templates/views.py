@@ -11,7 +11,7 @@ format.  One function per document:
 
 :func:`common_view` holds what every page needs (scenario name, round date,
 print time, language).  Times stay minutes (the templates use ``hhmm``);
-labels come from :func:`templates.i18n.t`.  Special-needs people appear by
+labels come from :func:`natplan.templates.i18n.t`.  Special-needs people appear by
 id and category only — never by name.
 """
 from __future__ import annotations
@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from models.plan import Plan
-from models.scenario import ROLE_ZH, Role, Scenario
-from templates.i18n import t
-from templates.render import hhmm
+from natplan.models.plan import Plan
+from natplan.models.scenario import ROLE_ZH, Role, Scenario
+from natplan.templates.i18n import t
+from natplan.templates.render import hhmm
 
 ROLE_EN = {
     Role.lead: "Lead",
@@ -92,7 +92,7 @@ class Index:
 
     @cached_property
     def zone_color(self) -> dict[str, str]:
-        from templates.town_map import zone_colors
+        from natplan.templates.town_map import zone_colors
 
         return zone_colors([z.id for z in self.scenario.zones])
 

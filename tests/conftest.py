@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models.loader import load_scenario
+from natplan.models.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

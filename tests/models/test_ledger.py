@@ -27,7 +27,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from models.ledger import (
+from natplan.models.ledger import (
     UNREADABLE_ENCODING,
     apply_to_scenario,
     check_id_number,
@@ -38,8 +38,8 @@ from models.ledger import (
     synthesize_ledger,
     write_ledger,
 )
-from models.loader import load_scenario
-from models.problems import InputError
+from natplan.models.loader import load_scenario
+from natplan.models.problems import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "ledger"

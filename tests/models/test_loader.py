@@ -9,10 +9,10 @@ import jsonschema
 import pytest
 import yaml
 
-from models.loader import _Loader, load_scenario
-from models.problems import InputError
-from models.scenario import Scenario
-from scheduler.cli import main
+from natplan.models.loader import _Loader, load_scenario
+from natplan.models.problems import InputError
+from natplan.models.scenario import Scenario
+from natplan.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 B = "tests/data/broken/"
@@ -55,7 +55,7 @@ def test_broken_file_gets_exact_message(name, capsys, monkeypatch):
 
 
 def test_broken_file_from_the_shell_has_no_traceback():
-    proc = subprocess.run([sys.executable, "-m", "scheduler.cli", "validate", B + "wrong_type.yaml"],
+    proc = subprocess.run([sys.executable, "-m", "natplan", "validate", B + "wrong_type.yaml"],
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
@@ -122,8 +122,8 @@ def test_qixia_scenario_has_the_report_figures():
 
 
 def test_generator_is_deterministic():
-    from models.generate import generate_town, scenario_to_yaml
-    from models.presets import xiagezhuang
+    from natplan.models.generate import generate_town, scenario_to_yaml
+    from natplan.models.presets import xiagezhuang
 
     committed = (ROOT / "scenarios" / "xiagezhuang.yaml").read_text(encoding="utf-8")
     s = generate_town(xiagezhuang())

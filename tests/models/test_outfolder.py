@@ -1,13 +1,13 @@
 """Output folders: natplan writes only into new, empty or its own folders, replaces only its own files,
-and writes all at once (models.outfolder)."""
+and writes all at once (natplan.outfolder)."""
 
 import json
 import os
 
 import pytest
 
-from models.outfolder import MANIFEST, OutputFolder, plan_folder_of, read_manifest
-from models.problems import InputError
+from natplan.outfolder import MANIFEST, OutputFolder, plan_folder_of, read_manifest
+from natplan.models.problems import InputError
 
 
 def snapshot(folder):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from scheduler.cli import main
+from natplan.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 B = "tests/data/broken/"

@@ -5,14 +5,14 @@ import json
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from models.clock import format_clock
-from models.loader import LoadedScenario
-from models.scenario import Scenario
-from routing.couriers import HANDOVER_S, lab_minutes, zone_loops
-from routing.home import plan_home_visits, trip_limit_min
-from routing.network import distance_matrix_m, haversine_m, neighbours_within
-from scheduler.pipeline import plan_json, plan_round
-from scheduler.verify import samples_within_age, tubes_carried, units_collected_every_interval
+from natplan.models.clock import format_clock
+from natplan.models.loader import LoadedScenario
+from natplan.models.scenario import Scenario
+from natplan.routing.couriers import HANDOVER_S, lab_minutes, zone_loops
+from natplan.routing.home import plan_home_visits, trip_limit_min
+from natplan.routing.network import distance_matrix_m, haversine_m, neighbours_within
+from natplan.scheduler.pipeline import plan_json, plan_round
+from natplan.scheduler.verify import samples_within_age, tubes_carried, units_collected_every_interval
 
 
 def line_town(interval: int) -> tuple[Scenario, list]:

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from models.scenario import Scenario
-from routing.network import van_minutes
+from natplan.models.scenario import Scenario
+from natplan.routing.network import van_minutes
 
 
 def _town(roads=None) -> Scenario:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routing.vrptw import Vehicle, VrptwData, solve_vrptw
+from natplan.routing.vrptw import Vehicle, VrptwData, solve_vrptw
 
 ENGINES = ("pyvrp", "ortools")
 

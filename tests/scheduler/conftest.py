@@ -1,6 +1,6 @@
 """Helpers to build small scenarios in code (documented in tests/conftest.py)."""
 
-from models.scenario import Scenario
+from natplan.models.scenario import Scenario
 
 
 def tiny_with(tiny, **changes) -> Scenario:

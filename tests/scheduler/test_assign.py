@@ -5,10 +5,10 @@ import itertools
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from models.scenario import Scenario
-from routing.network import haversine_m
-from scheduler.assign import BALANCE, assign, unit_rates, walk_in_jobs
-from scheduler.verify import people_exactly_once
+from natplan.models.scenario import Scenario
+from natplan.routing.network import haversine_m
+from natplan.scheduler.assign import BALANCE, assign, unit_rates, walk_in_jobs
+from natplan.scheduler.verify import people_exactly_once
 
 
 def brute_force(s: Scenario, capacity: dict[str, int]):

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from models.city import load_city
-from models.city_generate import QINGDAO_PEOPLE, generate_city
-from models.problems import InputError
-from scheduler.city import assign_labs, lab_queue, plan_city, township_origin
-from scheduler.city_verify import verify_city
-from scheduler.cli import main
+from natplan.models.city import load_city
+from natplan.models.city_generate import QINGDAO_PEOPLE, generate_city
+from natplan.models.problems import InputError
+from natplan.scheduler.city import assign_labs, lab_queue, plan_city, township_origin
+from natplan.scheduler.city_verify import verify_city
+from natplan.cli import main
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CITY = DATA / "city_small.yaml"
@@ -48,7 +48,7 @@ def test_generator_is_deterministic_and_partial_cities_are_exact():
 
 
 def test_committed_qingdao_file_is_what_the_generator_makes():
-    from models.city_generate import city_to_yaml
+    from natplan.models.city_generate import city_to_yaml
 
     path = Path(__file__).resolve().parents[2] / "scenarios" / "qingdao.yaml"
     assert path.read_text(encoding="utf-8") == city_to_yaml(generate_city(), path.parent)
@@ -111,7 +111,7 @@ def test_pool_and_local_dask_give_the_same_plan(pooled):
 
 def test_joined_plan_passes_verify_and_kpis_are_the_townships(pooled, tmp_path):
     loaded, out = pooled
-    from scheduler.city import city_plan_json
+    from natplan.scheduler.city import city_plan_json
 
     for name, data in out.files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -166,7 +166,7 @@ def test_a_township_with_its_own_scenario_file_is_planned_from_it(tmp_path):
     """夏格庄镇 is a township of Qingdao: a city file may name the real town scenario instead of generating."""
     import yaml
 
-    from scheduler.city import township_job
+    from natplan.scheduler.city import township_job
 
     repo = Path(__file__).resolve().parents[2]
     doc = yaml.safe_load(CITY.read_text(encoding="utf-8"))
@@ -193,7 +193,7 @@ def test_a_township_with_its_own_scenario_file_is_planned_from_it(tmp_path):
 def test_a_township_whose_own_file_is_missing_comes_back_with_the_reason(tmp_path):
     import yaml
 
-    from scheduler.city import township_job
+    from natplan.scheduler.city import township_job
 
     doc = yaml.safe_load(CITY.read_text(encoding="utf-8"))
     doc["region"]["boundary"] = str(Path(__file__).resolve().parents[2] / "scenarios" / "data" /

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-import scheduler.pipeline
-from scheduler.cli import main
+import natplan.scheduler.pipeline as pipeline
+from natplan.cli import main
 from tests.models.test_outfolder import snapshot, victim
 
 ROOT = Path(__file__).resolve().parents[2]
-NATPLAN = [sys.executable, "-c", "import sys; from scheduler.cli import main; sys.exit(main())"]
+NATPLAN = [sys.executable, "-m", "natplan"]
 
 
 def test_foreign_folder_refused_byte_for_byte(tmp_path, capsys, data_dir):
@@ -62,7 +62,7 @@ def no_solving(monkeypatch):
     def reached(*a, **kw):
         raise AssertionError("the round was planned before the output path was checked")
 
-    monkeypatch.setattr(scheduler.pipeline, "plan_round", reached)
+    monkeypatch.setattr(pipeline, "plan_round", reached)
 
 
 def test_parent_is_a_file_before_solving(tmp_path, capsys, data_dir, no_solving):
@@ -93,7 +93,7 @@ def test_read_only_folder_before_solving(data_dir):
             '{"files": {"plan.json": "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"}}')
         os.chmod(out, 0o555)
         before = snapshot(base)
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(base)}
+        env = {**os.environ, "HOME": str(base)}
         t0 = time.monotonic()
         r = subprocess.run([*other_user(), *NATPLAN, "plan", str(data_dir / "tiny.yaml"), "-o", str(out)],
                            capture_output=True, text=True, env=env, cwd=base, timeout=120)
@@ -135,7 +135,7 @@ def test_no_worker_outlives_natplan(tmp_path, sig):
     out = tmp_path / "out"
     proc = subprocess.Popen([*NATPLAN, "plan", str(ROOT / "scenarios" / "xiagezhuang.yaml"), "-o", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
+                            cwd=tmp_path)
     kids: set[int] = set()
     deadline = time.monotonic() + 60
     while len(kids) < 2 and time.monotonic() < deadline and proc.poll() is None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.gap import GapData, read_orlib, solve_gap
+from natplan.scheduler.gap import GapData, read_orlib, solve_gap
 
 # Benchmark instances are read in place from ../shared (CI has it beside the clone); not copied here.
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "gap_orlib" / "cattrysse1994"
@@ -144,7 +144,7 @@ def test_deterministic_same_seed_same_assignment():
 
 
 def test_flow_method_on_larger_uniform_instance(monkeypatch):
-    import scheduler.gap as G
+    import natplan.scheduler.gap as G
 
     monkeypatch.setattr(G, "_MAX_CPSAT_ARCS", 10)
     rng = np.random.default_rng(1)

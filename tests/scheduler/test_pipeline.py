@@ -4,13 +4,13 @@ import json
 
 import pytest
 
-from models.clock import format_clock
-from models.loader import load_scenario
-from scheduler.cli import main
-from scheduler.pipeline import plan_json, plan_round
-from scheduler.slots import fluid_queue, plan_slots
-from scheduler.verify import verify
-from models.plan import GridPart
+from natplan.models.clock import format_clock
+from natplan.models.loader import load_scenario
+from natplan.cli import main
+from natplan.scheduler.pipeline import plan_json, plan_round
+from natplan.scheduler.slots import fluid_queue, plan_slots
+from natplan.scheduler.verify import verify
+from natplan.models.plan import GridPart
 from tests.scheduler.conftest import tiny_with
 
 
@@ -70,7 +70,7 @@ def test_planted_violation_is_named(tiny):
 
 def test_late_round_is_explained_in_words(tiny):
     s = tiny_with(tiny, parameters__deadline=11 * 60 + 30)
-    from models.loader import LoadedScenario
+    from natplan.models.loader import LoadedScenario
 
     out = plan_round(LoadedScenario(s, tiny.path, tiny.digest, tiny.geometry))
     assert out.plan is None
@@ -94,8 +94,8 @@ def test_unit_with_no_one_is_a_warning(tiny):
     data = tiny.scenario.model_dump()
     data["units"].append({"id": "U3", "name": "空点", "location": {"lon": 120.05, "lat": 36.05}, "desks": 1})
     data["zones"][0]["units"].append("U3")
-    from models.scenario import Scenario
-    from models.loader import LoadedScenario
+    from natplan.models.scenario import Scenario
+    from natplan.models.loader import LoadedScenario
 
     s = Scenario.model_validate(data)
     out = plan_round(LoadedScenario(s, tiny.path, tiny.digest, None))

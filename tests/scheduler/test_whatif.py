@@ -5,12 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from models.loader import LoadedScenario
-from scheduler.cli import main
-from scheduler.simulate import erlang_c_wait, simulate_plan, simulate_queue
-from scheduler.slots import fluid_queue
-from scheduler.verify import verify
-from scheduler.whatif import apply_variant, compare, minimize, parse_vary
+from natplan.models.loader import LoadedScenario
+from natplan.cli import main
+from natplan.scheduler.simulate import erlang_c_wait, simulate_plan, simulate_queue
+from natplan.scheduler.slots import fluid_queue
+from natplan.scheduler.verify import verify
+from natplan.scheduler.whatif import apply_variant, compare, minimize, parse_vary
 
 
 def test_parse_vary():
@@ -73,7 +73,7 @@ def test_mmc_queue_matches_erlang_c():
 
 
 def test_plan_simulation_is_seeded(tiny):
-    from scheduler.pipeline import plan_json, plan_round
+    from natplan.scheduler.pipeline import plan_json, plan_round
 
     plan = json.loads(plan_json(plan_round(tiny).plan))
     a = simulate_plan(tiny.scenario, plan, runs=5, seed=3)
@@ -91,9 +91,9 @@ def test_compare_cli_writes_table_and_charts(tmp_path, data_dir, capsys):
     assert sorted(p.name for p in (out / "base").iterdir()) == ["index.html", "plan.json", "plan.xlsx", "rosters.pdf"]
     from pypdf import PdfReader
 
-    from models.clock import format_clock
-    from models.loader import load_scenario
-    from scheduler.pipeline import plan_round
+    from natplan.models.clock import format_clock
+    from natplan.models.loader import load_scenario
+    from natplan.scheduler.pipeline import plan_round
 
     one_group = plan_round(load_scenario(data_dir / "tiny.yaml")).plan.kpis.finish
     text = PdfReader(out / "compare.pdf").pages[0].extract_text()

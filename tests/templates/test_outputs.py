@@ -15,11 +15,11 @@ import pytest
 pypdf = pytest.importorskip("pypdf")
 openpyxl = pytest.importorskip("openpyxl")
 
-from models.scenario import Scenario  # noqa: E402
-from scheduler.pipeline import plan_round  # noqa: E402
-from templates.excel import sheet_names  # noqa: E402
-from templates.outputs import glyph_warnings, render_outputs  # noqa: E402
-from templates.render import hhmm  # noqa: E402
+from natplan.models.scenario import Scenario  # noqa: E402
+from natplan.scheduler.pipeline import plan_round  # noqa: E402
+from natplan.templates.excel import sheet_names  # noqa: E402
+from natplan.templates.outputs import glyph_warnings, render_outputs  # noqa: E402
+from natplan.templates.render import hhmm  # noqa: E402
 from tests.templates.test_render import _embedded, _fonts  # noqa: E402
 
 PRINTED = "2022-03-12 21:30"
@@ -222,8 +222,8 @@ def test_xiagezhuang(xiagezhuang):
 def _render_pdf(tiny, plan, runs: int, **kw) -> list[str]:
     from concurrent.futures import ProcessPoolExecutor
 
-    from templates.outputs import render_pdf
-    from templates.views import all_views
+    from natplan.templates.outputs import render_pdf
+    from natplan.templates.views import all_views
 
     views = all_views(plan, tiny.scenario, "zh", PRINTED)
     with ProcessPoolExecutor(max_workers=2) as pool:
@@ -243,7 +243,7 @@ def test_runs_number_pages_like_one_pass(tiny, tiny_plan, tiny_out):
 
 def test_wrong_page_prediction_is_laid_out_again(tiny, tiny_plan, tiny_out, monkeypatch):
     """A run that comes out longer or shorter than predicted is laid out again with the real counts."""
-    from templates import outputs
+    from natplan.templates import outputs
 
     monkeypatch.setattr(outputs, "predicted_pages", lambda section: 3)
     texts = _render_pdf(tiny, tiny_plan, 2)
@@ -252,8 +252,8 @@ def test_wrong_page_prediction_is_laid_out_again(tiny, tiny_plan, tiny_out, monk
 
 
 def test_document_runs_cover_every_section_once(tiny, tiny_plan):
-    from templates.outputs import document_runs, document_sections
-    from templates.views import all_views
+    from natplan.templates.outputs import document_runs, document_sections
+    from natplan.templates.views import all_views
 
     sections = document_sections(all_views(tiny_plan, tiny.scenario, "zh", PRINTED))
     for runs in (1, 2, 3, len(sections), len(sections) + 5):
@@ -264,7 +264,7 @@ def test_document_runs_cover_every_section_once(tiny, tiny_plan):
 
 def test_long_handover_list_on_several_sheets(tiny, tiny_plan, monkeypatch):
     """A vehicle's handover lines go on sheets of at most HANDOVER_LINES_PER_PAGE, the total on the last."""
-    from templates import views
+    from natplan.templates import views
 
     whole = views.handover_view(tiny_plan, tiny.scenario, "zh")
     monkeypatch.setattr(views, "HANDOVER_LINES_PER_PAGE", 2)
@@ -284,7 +284,7 @@ def test_second_candidate_on_a_pool_gives_the_same_plan(tiny):
     """natplan plan works the fair-share candidate out in another process: the plan must not change."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from scheduler.pipeline import plan_json
+    from natplan.scheduler.pipeline import plan_json
 
     alone = plan_json(plan_round(tiny).plan)
     with ProcessPoolExecutor(max_workers=1) as pool:

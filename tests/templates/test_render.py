@@ -20,9 +20,9 @@ from markupsafe import Markup
 
 pypdf = pytest.importorskip("pypdf")
 
-from models.outfolder import current_umask  # noqa: E402
-from templates import render  # noqa: E402
-from templates.render import (  # noqa: E402
+from natplan.outfolder import current_umask  # noqa: E402
+from natplan.templates import render  # noqa: E402
+from natplan.templates.render import (  # noqa: E402
     environment, hhmm, mask_id, missing_glyphs, pct, render_html, thousands, write_pdf,
 )
 
@@ -206,7 +206,7 @@ def test_pdf_without_any_system_font(tmp_path):
         import warnings
         warnings.simplefilter("ignore")  # "No fonts configured in FontConfig"
         from tests.templates.test_render import _render_doc
-        from templates.render import write_pdf
+        from natplan.templates.render import write_pdf
         write_pdf(_render_doc(), {str(out)!r})
     """)
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
@@ -248,7 +248,7 @@ def test_pdf_without_note_rules_is_the_same_pdf():
     the PDF must be the one plain WeasyPrint makes, byte for byte."""
     import weasyprint
 
-    from templates.render import _html_class, pdf_bytes_and_pages
+    from natplan.templates.render import _html_class, pdf_bytes_and_pages
 
     assert _html_class() is not weasyprint.HTML, "WeasyPrint changed: the faster class fell back"
     html = _render_doc()

@@ -1,24 +1,24 @@
-"""``natplan compare`` and ``natplan minimize``: the command-line side of :mod:`scheduler.whatif`."""
+"""``natplan compare`` and ``natplan minimize``: the command-line side of :mod:`natplan.scheduler.whatif`."""
 
 from __future__ import annotations
 
 import json
 import sys
 
-from models.clock import format_clock as hm
-from models.loader import load_scenario
-from models.problems import InputError
-from scheduler.whatif import compare, minimize, parse_vary
+from natplan.models.clock import format_clock as hm
+from natplan.models.loader import load_scenario
+from natplan.models.problems import InputError
+from natplan.scheduler.whatif import compare, minimize, parse_vary
 
 
 def compare_main(args) -> int:
     """Plan every variant, write compare.xlsx / compare.html / compare.pdf and the base plan into OUT."""
     from rich.progress import Progress
 
-    from scheduler.pipeline import plan_json, plan_round
-    from templates.comparison import comparison_files
-    from models.outfolder import OutputFolder
-    from templates.outputs import now_printed_at, render_outputs
+    from natplan.scheduler.pipeline import plan_json, plan_round
+    from natplan.templates.comparison import comparison_files
+    from natplan.outfolder import OutputFolder
+    from natplan.templates.outputs import now_printed_at, render_outputs
 
     folder = OutputFolder(args.output, force=args.force)
     folder.check()  # before anything is planned
@@ -36,7 +36,7 @@ def compare_main(args) -> int:
         rows = compare(loaded, vary, workers=args.workers, time_limit=args.time_limit,
                        progress=lambda n, total: bar.update(task, completed=n, total=total))
     if args.simulate:
-        from scheduler.simulate import simulate_plan
+        from natplan.scheduler.simulate import simulate_plan
 
         for r in rows:
             if r["plan"]:
@@ -66,7 +66,7 @@ def minimize_main(args) -> int:
     """Print the least count of a resource and what breaks with one less."""
     from pathlib import Path
 
-    from models.outfolder import OutputFolder
+    from natplan.outfolder import OutputFolder
 
     folder = OutputFolder(Path(args.output), force=args.force) if args.output else None
     if folder is not None:

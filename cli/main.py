@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from models.outfolder import write_atomic
-from models.problems import InputError
+from natplan.outfolder import write_atomic
+from natplan.models.problems import InputError
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "xiagezhuang.yaml"
 
@@ -21,9 +21,9 @@ DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "xiage
 def cmd_validate(args) -> int:
     if is_city_file(args.file):
         return _validate_city(args)
-    from models.loader import load_scenario
-    from models.summary import summarize
-    from templates.i18n import t
+    from natplan.models.loader import load_scenario
+    from natplan.models.summary import summarize
+    from natplan.templates.i18n import t
 
     loaded = load_scenario(args.file)
     for w in loaded.warnings:
@@ -63,7 +63,7 @@ def cmd_validate(args) -> int:
 
 def _validate_city(args) -> int:
     """A city file: its townships, resources and labs in a few lines (the townships are expanded when planned)."""
-    from models.city import lab_window_h, load_city, tubes_of
+    from natplan.models.city import lab_window_h, load_city, tubes_of
 
     city = load_city(args.file).city
     p = city.parameters
@@ -85,7 +85,7 @@ def _validate_city(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from models.scenario import Scenario
+    from natplan.models.scenario import Scenario
 
     text = json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
@@ -96,11 +96,11 @@ def cmd_schema(args) -> int:
 
 
 def cmd_generate(args) -> int:
-    from models.generate import generate_town, scenario_to_yaml
-    from models.presets import PRESETS
+    from natplan.models.generate import generate_town, scenario_to_yaml
+    from natplan.models.presets import PRESETS
 
     if args.preset == "qingdao":
-        from models.city_generate import city_to_yaml, generate_city
+        from natplan.models.city_generate import city_to_yaml, generate_city
 
         city = generate_city(target_people=args.people, seed=2020 if args.seed is None else args.seed)
         return _write_or_print(args.output, city_to_yaml(city, Path(args.output).parent if args.output else None),
@@ -124,7 +124,7 @@ def _write_or_print(output: str | None, text: str, summary: str) -> int:
 
 
 def cmd_ledger_import(args) -> int:
-    from models.ledger import ledger_import_main
+    from natplan.models.ledger import ledger_import_main
 
     return ledger_import_main(args)
 
@@ -142,22 +142,22 @@ def is_city_file(path: Path) -> bool:
 
 def cmd_plan(args) -> int:
     if is_city_file(args.scenario):
-        from scheduler.city import city_main
+        from natplan.scheduler.city import city_main
 
         return city_main(args)
-    from scheduler.pipeline import plan_main
+    from natplan.scheduler.pipeline import plan_main
 
     return plan_main(args)
 
 
 def cmd_print(args) -> int:
     """Lay out the printed set of a plan already made (a township folder of a city plan, or a town's OUT)."""
-    from models.loader import load_scenario
-    from models.plan import Plan
-    from scheduler.verify import read_plan_json
-    from templates.outputs import now_printed_at, render_outputs
+    from natplan.models.loader import load_scenario
+    from natplan.models.plan import Plan
+    from natplan.scheduler.verify import read_plan_json
+    from natplan.templates.outputs import now_printed_at, render_outputs
 
-    from models.outfolder import OutputFolder, plan_folder_of
+    from natplan.outfolder import OutputFolder, plan_folder_of
 
     folder = Path(args.folder)
     root, rel = plan_folder_of(folder)
@@ -183,28 +183,28 @@ def cmd_print(args) -> int:
 
 def cmd_verify(args) -> int:
     if is_city_file(args.scenario):
-        from scheduler.city_verify import verify_city_main
+        from natplan.scheduler.city_verify import verify_city_main
 
         return verify_city_main(args)
-    from scheduler.verify import verify_main
+    from natplan.scheduler.verify import verify_main
 
     return verify_main(args)
 
 
 def cmd_compare(args) -> int:
-    from scheduler.whatif_cli import compare_main
+    from natplan.cli.whatif import compare_main
 
     return compare_main(args)
 
 
 def cmd_minimize(args) -> int:
-    from scheduler.whatif_cli import minimize_main
+    from natplan.cli.whatif import minimize_main
 
     return minimize_main(args)
 
 
 def cmd_simulate(args) -> int:
-    from scheduler.simulate import simulate_main
+    from natplan.scheduler.simulate import simulate_main
 
     return simulate_main(args)
 
@@ -316,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``natplan`` console script."""
-    from models.processes import Terminated, terminate_on_signals
+    from natplan.processes import Terminated, terminate_on_signals
 
     parser = build_parser()
     args = parser.parse_args(argv)

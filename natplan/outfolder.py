@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from models.problems import InputError
+from natplan.models.problems import InputError
 
 MANIFEST = ".natplan-manifest.json"
 _STAGE_PREFIX = ".natplan-stage-"  # staging folders natplan makes (and always removes) inside OUT
