@@ -64,7 +64,9 @@ def fmt_gap(v, bk):
 
 
 def main(argv=None) -> int:
-    from natplan.scheduler.gap import read_orlib, solve_gap, solve_gap_cpsat_plain
+    from benchmarks.orlib import read_orlib
+    from natplan.scheduler.gap import solve_gap
+    from natplan.scheduler.gap.baseline import solve_gap_cpsat_plain
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folder", default=None)

@@ -1,8 +1,7 @@
-"""Known-answer tests for scheduler.gap (each fast)."""
+"""Tests of natplan.scheduler.gap.solve: known optima, infeasible instances, determinism, the result."""
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import numpy as np
@@ -10,53 +9,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from natplan.scheduler.gap import GapData, read_orlib, solve_gap
+import natplan.scheduler.gap.solve as solve_module
+from benchmarks.orlib import read_orlib
+from natplan.scheduler.gap import GapData, solve_gap
+from natplan.scheduler.gap.data import Instance
+from natplan.scheduler.gap.solve import make_result
+from tests.scheduler.gap.conftest import (
+    TINY_CAP,
+    TINY_COST,
+    TINY_WEIGHT,
+    brute_force,
+    check_solution,
+    random_feasible,
+)
 
 # Benchmark instances are read in place from ../shared (CI has it beside the clone); not copied here.
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "gap_orlib" / "cattrysse1994"
+DATA = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks" / "gap_orlib" / "cattrysse1994"
 
 
-# ---------------------------------------------------------------- helpers
-def brute_force(cost, weight, cap):
-    """Optimum of a dense GAP by enumeration (None if infeasible)."""
-    cost, weight, cap = np.asarray(cost), np.asarray(weight), np.asarray(cap)
-    m, n = cost.shape
-    best = None
-    for assign in itertools.product(range(m), repeat=n):
-        load = np.zeros(m, dtype=np.int64)
-        for j, a in enumerate(assign):
-            load[a] += weight[a, j]
-        if np.any(load > cap):
-            continue
-        c = int(sum(cost[a, j] for j, a in enumerate(assign)))
-        if best is None or c < best:
-            best = c
-    return best
-
-
-def check_solution(cost, weight, cap, assignment):
-    """Independent check: every job once, capacities respected; returns cost."""
-    cost, weight, cap = np.asarray(cost), np.asarray(weight), np.asarray(cap)
-    m, n = cost.shape
-    assignment = np.asarray(assignment)
-    assert assignment.shape == (n,)
-    assert all(0 <= a < m for a in assignment.tolist())
-    load = [0] * m
-    total = 0
-    for j in range(n):
-        a = int(assignment[j])
-        load[a] += int(weight[a, j])
-        total += int(cost[a, j])
-    assert all(load[i] <= int(cap[i]) for i in range(m))
-    return total
-
-
-TINY_COST = [[4, 9, 2, 7], [3, 5, 8, 6], [6, 2, 5, 3]]
-TINY_WEIGHT = [[5, 4, 3, 6], [4, 6, 5, 2], [3, 5, 6, 4]]
-TINY_CAP = [8, 7, 6]
-
-
-# ---------------------------------------------------------------- tests
 def test_tiny_brute_force():
     opt = brute_force(TINY_COST, TINY_WEIGHT, TINY_CAP)
     assert opt is not None
@@ -83,15 +53,7 @@ def test_orlib_gap1_first_instance():
     seed=st.integers(0, 10_000),
 )
 def test_random_small_matches_brute_force(m, n, seed):
-    rng = np.random.default_rng(seed)
-    cost = rng.integers(0, 30, size=(m, n))
-    weight = rng.integers(1, 10, size=(m, n))
-    # capacities making the instance feasible: a random assignment fits
-    assign = rng.integers(0, m, size=n)
-    cap = np.zeros(m, dtype=np.int64)
-    for j, a in enumerate(assign):
-        cap[a] += weight[a, j]
-    cap += rng.integers(0, 6, size=m)
+    cost, weight, cap, _ = random_feasible(m, n, seed)
     opt = brute_force(cost, weight, cap)
     r = solve_gap(GapData.from_dense(cost, weight, cap), time_limit=1.0, deterministic=True)
     assert r.feasible
@@ -144,9 +106,7 @@ def test_deterministic_same_seed_same_assignment():
 
 
 def test_flow_method_on_larger_uniform_instance(monkeypatch):
-    import natplan.scheduler.gap as G
-
-    monkeypatch.setattr(G, "_MAX_CPSAT_ARCS", 10)
+    monkeypatch.setattr(solve_module, "MAX_CPSAT_ARCS", 10)
     rng = np.random.default_rng(1)
     m, n = 4, 8
     cost = rng.integers(1, 20, size=(m, n))
@@ -160,20 +120,49 @@ def test_flow_method_on_larger_uniform_instance(monkeypatch):
     assert r.bound <= opt + 1e-6 <= r.objective + 1e-6
 
 
-@pytest.mark.parametrize(
-    "kwargs, msg",
-    [
-        (dict(capacity=np.array([-1, 3])), "capacity must be >= 0"),
-        (dict(arc_job=np.array([0, 5])), "arc_job out of range"),
-        (dict(arc_agent=np.array([0, 2])), "arc_agent out of range"),
-        (dict(arc_job=np.array([0, 0]), arc_agent=np.array([0, 1])), "job 1 has no arc"),
-        (dict(arc_cost=np.array([-3, 1])), "arc_cost must be >= 0"),
-        (dict(arc_weight=np.array([1, -1])), "arc_weight must be >= 0"),
-    ],
-)
-def test_bad_input(kwargs, msg):
-    base = dict(n_jobs=2, n_agents=2, arc_job=np.array([0, 1]), arc_agent=np.array([0, 1]),
-                arc_cost=np.array([1, 1]), arc_weight=np.array([1, 1]), capacity=np.array([3, 3]))
-    base.update(kwargs)
-    with pytest.raises(ValueError, match=f"^{msg}$"):
-        GapData(**base)
+def test_greedy_method_when_weights_depend_on_the_agent(monkeypatch):
+    monkeypatch.setattr(solve_module, "MAX_CPSAT_ARCS", 10)
+    r = solve_gap(GapData.from_dense(TINY_COST, TINY_WEIGHT, TINY_CAP), time_limit=1.0, deterministic=True)
+    assert r.method == "greedy-lns" and r.feasible and r.objective == 13
+
+
+def test_infeasible_flow_instance_never_raises(monkeypatch):
+    monkeypatch.setattr(solve_module, "MAX_CPSAT_ARCS", 2)
+    d = GapData.from_dense([[3, 1, 6, 7], [2, 3, 0, 8]], np.tile([4, 3, 3, 3], (2, 1)), [5, 6])
+    r = solve_gap(d, time_limit=1.0, deterministic=True)
+    assert not r.feasible and r.status == "INFEASIBLE"
+
+
+def test_a_feasible_hint_is_kept_when_optimal():
+    d = GapData.from_dense(TINY_COST, TINY_WEIGHT, TINY_CAP)
+    r = solve_gap(d, time_limit=1.0, hint=[1, 2, 0, 1], deterministic=True)
+    assert r.assignment.tolist() == [1, 2, 0, 1] and r.optimal
+
+
+def test_a_hint_of_the_wrong_length_is_refused():
+    d = GapData.from_dense(TINY_COST, TINY_WEIGHT, TINY_CAP)
+    with pytest.raises(ValueError, match="^hint must have one entry per job$"):
+        solve_gap(d, hint=[0, 1])
+
+
+def test_no_jobs_is_trivially_optimal():
+    r = solve_gap(GapData(0, 2, [], [], [], [], [3, 3]))
+    assert (r.assignment.tolist(), r.objective, r.status, r.method) == ([], 0, "OPTIMAL", "trivial")
+
+
+def test_make_result():
+    inst = Instance(GapData.from_dense(TINY_COST, TINY_WEIGHT, TINY_CAP))
+    optimum = [inst.find_arc(j, a) for j, a in enumerate([1, 2, 0, 1])]
+    worse = [inst.find_arc(j, a) for j, a in enumerate([0, 2, 0, 1])]  # cost 14
+    # a bound of 12.5 proves 13: the bound is raised to the objective
+    r = make_result(inst, optimum, 12.5, 0.1, "m")
+    assert (r.objective, r.bound, r.gap, r.optimal, r.status) == (13, 13.0, 0.0, True, "OPTIMAL")
+    r = make_result(inst, worse, 12.0, 0.1, "m")
+    assert (r.objective, r.bound, r.gap, r.optimal, r.status) == (14, 12.0, 2 / 14, False, "FEASIBLE")
+    # a proof from elsewhere, no bound at all
+    r = make_result(inst, worse, None, 0.1, "m", t_proved=True)
+    assert (r.bound, r.optimal) == (14.0, True)
+    # a job left out: infeasible, gap unknown
+    r = make_result(inst, optimum[:3] + [-1], 12.0, 0.1, "m")
+    assert (r.assignment.tolist(), r.feasible, r.status, r.bound) == ([1, 2, 0, -1], False, "INFEASIBLE", 12.0)
+    assert np.isnan(r.gap)
