@@ -9,38 +9,65 @@ plan's rosters say).  Over many replications the result per unit is the
 P50/P95 of the peak queue and of the finish, and the probability of passing
 the waiting room or the deadline.  Seeded: the same plan, seed and number of
 runs give the same numbers.
+
+This is the reference model.  ``natplan simulate`` runs it through
+:func:`natplan.scheduler.replicate.simulate_round`, by default with the fast
+engine of :mod:`natplan.scheduler.simulate_fast` (the same queue as a
+recursion over sorted arrivals), which the tests hold to this one.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import simpy
 
-from natplan.models.clock import format_clock as hm
 from natplan.models.scenario import Scenario
 
 
 @dataclass(frozen=True)
 class Behaviour:
-    """How people and desks deviate from the plan (defaults: a punctual rural round)."""
+    """How people, desks and vans deviate from the plan (defaults: a punctual rural round).
+
+    Van drives (:mod:`natplan.scheduler.sample_age`) take their planned minutes
+    times a log-normal factor of mean ``travel_factor`` and coefficient of
+    variation ``travel_cv``; the queue model here does not use them.
+    """
 
     lateness_mean_min: float = 3.0
     lateness_sd_min: float = 8.0
     no_show: float = 0.02
     service_cv: float = 0.3
+    travel_cv: float = 0.2
+    travel_factor: float = 1.0  # 1.3: every drive 30 % longer than planned, on average
 
 
 @dataclass(frozen=True)
 class QueueRun:
+    """One simulated day of one unit."""
+
     peak_queue: int
     finish: float
     mean_wait: float
+
+
+@dataclass(frozen=True)
+class UnitSimulation:
+    """One unit's plan beside its simulated days (:func:`simulate_plan`); times in minutes since midnight."""
+
+    unit: str
+    planned_peak: float  # the plan's peak queue
+    planned_finish: float  # the plan's last swab
+    peak_p50: float
+    peak_p95: float
+    finish_p50: float
+    finish_p95: float
+    p_over_room: float  # share of runs whose queue passes the waiting room
+    p_late: float  # share of runs that finish after the deadline
+    mean_wait: float  # minutes from arrival to the desk, over the people who came and the runs
 
 
 def simulate_queue(arrivals: np.ndarray, service: np.ndarray, desks: list[tuple[float, int]],
@@ -112,8 +139,8 @@ def erlang_c_wait(lam: float, mu: float, c: int) -> float:
     return top / (s + top) / (c * mu - lam)
 
 
-def _working_desks(plan: dict, unit: str, desks: int) -> list[tuple[float, int]]:
-    """Desks with a sampler at them, at each change point of the unit's sampler shifts."""
+def working_desks(plan: dict, unit: str, desks: int) -> list[tuple[float, int]]:
+    """Desks with a sampler at them, at each change point of the unit's sampler shifts (all groups there)."""
     events = defaultdict(int)
     for sh in plan["staffing"]["shifts"]:
         if sh["unit"] == unit and sh["role"] == "sampler" and sh["kind"] == "work":
@@ -130,8 +157,27 @@ def _working_desks(plan: dict, unit: str, desks: int) -> list[tuple[float, int]]
 
 
 def simulate_plan(s: Scenario, plan: dict, runs: int = 200, seed: int = 0,
-                  behaviour: Behaviour = Behaviour()) -> list[dict]:
-    """Replicate every unit's day ``runs`` times; one row of statistics per unit."""
+                  behaviour: Behaviour = Behaviour()) -> list[UnitSimulation]:
+    """Replicate every unit's day ``runs`` times.
+
+    Parameters
+    ----------
+    s
+        The scenario the plan was made from.
+    plan
+        The plan as plain data (as read from plan.json).
+    runs
+        Replications per unit.
+    seed
+        The same plan, seed and runs give the same statistics.
+    behaviour
+        How people and desks deviate from the plan.
+
+    Returns
+    -------
+    list[UnitSimulation]
+        One row of statistics per unit, by unit id.
+    """
     p = s.parameters
     desks = {u.id: u.desks for u in s.units}
     room = {u.id: u.waiting_room for u in s.units}
@@ -143,60 +189,77 @@ def simulate_plan(s: Scenario, plan: dict, runs: int = 200, seed: int = 0,
         uid = day["unit"]
         rng = np.random.default_rng([seed, k])
         mean = 60.0 / p.throughput_per_desk_per_hour
-        sigma = math.sqrt(math.log(1 + behaviour.service_cv**2))
-        working = _working_desks(plan, uid, desks[uid])
-        peaks, finishes = [], []
-        for _ in range(runs):
-            times = []
-            for x in slots[uid]:
-                came = rng.binomial(x["people"], 1 - behaviour.no_show)
-                t = x["start"] + rng.uniform(0, x["end"] - x["start"], came)
-                t = t + np.clip(rng.normal(behaviour.lateness_mean_min, behaviour.lateness_sd_min, came),
-                                -(x["end"] - x["start"]) / 2, x["end"] - x["start"])
-                times.append(t)
-            arr = np.concatenate(times) if times else np.zeros(0)
-            swab = rng.lognormal(math.log(mean) - sigma**2 / 2, sigma, len(arr))
-            r = simulate_queue(arr, swab, working, open_at=day["open"])
-            peaks.append(r.peak_queue)
-            finishes.append(r.finish)
-        peaks_a, fin_a = np.array(peaks), np.array(finishes)
-        rows.append({
-            "unit": uid, "planned_peak": day["peak_queue"], "planned_finish": day["finish"],
-            "peak_p50": float(np.percentile(peaks_a, 50)), "peak_p95": float(np.percentile(peaks_a, 95)),
-            "finish_p50": float(np.percentile(fin_a, 50)), "finish_p95": float(np.percentile(fin_a, 95)),
-            "p_over_room": float(np.mean(peaks_a > room[uid])), "p_late": float(np.mean(fin_a > p.deadline)),
-        })
+        working = working_desks(plan, uid, desks[uid])
+        days = [simulate_queue(*draw_day(rng, slots[uid], behaviour, mean), working, open_at=day["open"])
+                for _ in range(runs)]
+        rows.append(unit_statistics(day, room[uid], p.deadline, np.array([r.peak_queue for r in days]),
+                                    np.array([r.finish for r in days]), np.array([r.mean_wait for r in days])))
     return rows
 
 
-def simulate_main(args) -> int:
-    """``natplan simulate OUT/plan.json --scenario S --runs N``: print the table."""
-    from rich.console import Console
-    from rich.table import Table
+def lognormal_params(mean: float, cv: float) -> tuple[float, float]:
+    """``(mu, sigma)`` of the log-normal with this mean and coefficient of variation (numpy's parameters)."""
+    sigma = math.sqrt(math.log(1 + cv**2))
+    return math.log(mean) - sigma**2 / 2, sigma
 
-    from natplan.models.loader import load_scenario
-    from natplan.models.problems import InputError
 
-    loaded = load_scenario(args.scenario)
-    try:
-        plan = json.loads(Path(args.plan).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError.single(str(args.plan), "file not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError.single(str(args.plan), f"not a plan.json ({e})") from None
-    if args.runs < 1:
-        raise InputError.single("--runs", "must be at least 1")
-    rows = simulate_plan(loaded.scenario, plan, runs=args.runs, seed=args.seed)
-    table = Table(title=f"{args.plan}: {args.runs} runs, seed {args.seed}")
-    for col in ("unit", "peak plan", "peak P50", "peak P95", "finish plan", "finish P50", "finish P95",
-                "P(>room)", "P(late)"):
-        table.add_column(col, justify="right")
-    for r in rows:
-        table.add_row(r["unit"], f"{r['planned_peak']:.0f}", f"{r['peak_p50']:.0f}", f"{r['peak_p95']:.0f}",
-                      hm(r["planned_finish"]), hm(r["finish_p50"]), hm(r["finish_p95"]),
-                      f"{r['p_over_room']:.0%}", f"{r['p_late']:.0%}")
-    Console(width=120).print(table)
-    worst = max(rows, key=lambda r: (r["p_late"], r["p_over_room"], r["finish_p95"]))
-    print(f"summary: worst unit {worst['unit']}: P95 finish {hm(worst['finish_p95'])}, "
-          f"P95 peak queue {worst['peak_p95']:.0f}, P(late) {worst['p_late']:.0%}, P(>room) {worst['p_over_room']:.0%}")
-    return 0
+def draw_day(rng: np.random.Generator, slots: list[dict], behaviour: Behaviour,
+             swab_mean: float) -> tuple[np.ndarray, np.ndarray]:
+    """One day at one unit: who of each slot comes, when, and how long each swab takes.
+
+    Parameters
+    ----------
+    rng
+        The stream to draw from.
+    slots
+        The unit's slots, as in the plan (``start``, ``end``, ``people``).
+    behaviour
+        No-shows, lateness and the swab time's variation.
+    swab_mean
+        Mean minutes a swab.
+
+    Returns
+    -------
+    tuple[numpy.ndarray, numpy.ndarray]
+        Arrival minutes (slot by slot, unsorted) and one swab time per arrival.
+    """
+    times = []
+    for x in slots:
+        came = rng.binomial(x["people"], 1 - behaviour.no_show)
+        t = x["start"] + rng.uniform(0, x["end"] - x["start"], came)
+        t = t + np.clip(rng.normal(behaviour.lateness_mean_min, behaviour.lateness_sd_min, came),
+                        -(x["end"] - x["start"]) / 2, x["end"] - x["start"])
+        times.append(t)
+    arr = np.concatenate(times) if times else np.zeros(0)
+    mu, sigma = lognormal_params(swab_mean, behaviour.service_cv)
+    return arr, rng.lognormal(mu, sigma, len(arr))
+
+
+def unit_statistics(day: dict, room: int, deadline: int, peaks: np.ndarray, finishes: np.ndarray,
+                    waits: np.ndarray) -> UnitSimulation:
+    """One unit's row from its simulated days.
+
+    Parameters
+    ----------
+    day
+        The unit's day in the plan (``unit``, ``peak_queue``, ``finish``).
+    room
+        Its waiting room.
+    deadline
+        The round's deadline, minute of the day.
+    peaks, finishes, waits
+        Peak queue, finish and mean wait of each simulated day.
+
+    Returns
+    -------
+    UnitSimulation
+        Percentiles, shares and means over the days.
+    """
+    return UnitSimulation(
+        unit=day["unit"], planned_peak=day["peak_queue"], planned_finish=day["finish"],
+        peak_p50=float(np.percentile(peaks, 50)), peak_p95=float(np.percentile(peaks, 95)),
+        finish_p50=float(np.percentile(finishes, 50)), finish_p95=float(np.percentile(finishes, 95)),
+        p_over_room=float(np.mean(peaks > room)), p_late=float(np.mean(finishes > deadline)),
+        mean_wait=float(np.mean(waits)),
+    )
+
