@@ -1,21 +1,19 @@
-"""Who is tested where: every walk-in person to exactly one sampling unit.
+"""Who may be tested where: walk-in jobs, the units within walking distance, and a least-walking assignment.
 
-Grids are the jobs of a generalized assignment problem (weight = walk-in
-people, cost = people × metres walked), units the agents (capacity = people
-the unit can sample in its window).  A grid stays whole — so households never
-split — unless it alone is bigger than any unit it can reach; then it is cut
-into consecutive household ranges and the plan says so.  Special-needs
-people are not walk-ins: they go to home-visit teams (see
-:mod:`natplan.scheduler.staffing`).
+Grids are the jobs (weight = walk-in people, cost = people × metres
+walked), units the agents.  A grid stays whole — so households never split —
+unless it alone is bigger than any unit it can reach can take; then it is cut
+into consecutive household ranges and the plan says so
+(:func:`reachable_jobs`).  Special-needs people are not walk-ins: they go to
+home-visit teams (see :mod:`natplan.routing.home`).
 
-Load evening: with default ``targets`` each unit first gets a *balanced*
-capacity, at most 30 % above its fair share of the town (its rate over the
-town's rate), so that units finish close together; only if that cannot hold
-is the unit's full capacity used, and the result says ``balanced=False``.
-Because fewer groups than units means units are staffed one after another,
-the pipeline also plans with full capacities and keeps whichever finishes
-first.  The GAP engine
-(:mod:`natplan.scheduler.gap`) gives the objective, a lower bound and the gap.
+The plan decides the grids' units together with the groups' stays
+(:mod:`natplan.scheduler.joint`, which builds on :func:`reachable_jobs` and
+explains grids out of reach).  :func:`assign` remains the least-walking
+assignment alone, within each unit's capacity when its desks work all day
+(the GAP engine, :mod:`natplan.scheduler.gap`, gives the objective, a lower
+bound and the gap): with default ``targets`` each unit first gets a
+*balanced* capacity, at most 30 % above its fair share of the town.
 """
 
 from __future__ import annotations
@@ -102,6 +100,30 @@ def walk_in_jobs(s: Scenario, max_part: dict[str, int] | None = None) -> list[Jo
     return jobs
 
 
+def reachable_jobs(s: Scenario, capacity: dict[str, int]):
+    """The walk-in jobs and their arcs within walking distance: ``(jobs, job of arc, unit of arc, metres, notes)``.
+
+    A grid bigger than every unit it can reach can take (``capacity`` by unit id) is cut into household ranges
+    that fit, and a note says so.
+    """
+    jobs = walk_in_jobs(s)
+    a, b, d = _arcs(s, jobs)
+    reach_cap: dict[str, int] = {}
+    for ja, ub in zip(a.tolist(), b.tolist()):
+        g = jobs[ja].grid
+        reach_cap[g] = max(reach_cap.get(g, 0), capacity[s.units[ub].id])
+    too_big = {j.grid: reach_cap[j.grid] for j in jobs if j.grid in reach_cap and j.people > reach_cap[j.grid] > 0}
+    notes = []
+    if too_big:
+        jobs = walk_in_jobs(s, too_big)
+        a, b, d = _arcs(s, jobs)
+        for g, cap in sorted(too_big.items()):
+            parts = sum(1 for j in jobs if j.grid == g)
+            notes.append(f"grid {g} is bigger than any unit within reach can take ({cap} people); "
+                         f"it is split into {parts} household ranges")
+    return jobs, a, b, d, notes
+
+
 @dataclass(frozen=True)
 class AssignResult:
     assignment: Assignment | None
@@ -173,23 +195,7 @@ def assign(s: Scenario, time_limit: float = 5.0, seed: int | None = None,
         lo, hi = s.unit_window(u)
         capacity[u.id] = int(rates[u.id] * max(0, hi - lo - setup) / 60)
 
-    jobs = walk_in_jobs(s)
-    a, b, d = _arcs(s, jobs)
-    # Split grids bigger than every unit they can reach.
-    reach_cap = {}
-    for ja, ub in zip(a, b):
-        g = jobs[ja].grid
-        reach_cap[g] = max(reach_cap.get(g, 0), capacity[s.units[ub].id])
-    too_big = {j.grid: reach_cap[j.grid] for j in jobs if j.grid in reach_cap and j.people > reach_cap[j.grid] > 0}
-    notes = []
-    if too_big:
-        jobs = walk_in_jobs(s, too_big)
-        a, b, d = _arcs(s, jobs)
-        for g, cap in sorted(too_big.items()):
-            parts = sum(1 for j in jobs if j.grid == g)
-            notes.append(f"grid {g} is bigger than any unit within reach can take ({cap} people); "
-                         f"it is split into {parts} household ranges")
-
+    jobs, a, b, d, notes = reachable_jobs(s, capacity)
     problems = _unreachable(s, jobs, a)
     if problems:
         return AssignResult(None, problems, capacity)

@@ -1,0 +1,277 @@
+"""Each person's day: travel, set-up, work, gear changes and a meal, within the labour rules.
+
+A group's day is its stays (:class:`Stay`), one unit after another.  Every
+member travels, sets up and works with the group; what differs from person
+to person is when they take their breaks:
+
+- **gear changes** cut each stretch at a unit (set-up to closing) into
+  gowns of at most ``gear_change_interval_min`` and stints of at least
+  ``min_stint_min`` (:func:`natplan.scheduler.labour.gear_changes` of them);
+- **a meal** for anyone whose day spans more than ``meal_after_min``: it
+  closes the day when work ends inside a meal window (eat, then go home),
+  otherwise it is taken inside a meal window while the unit works.
+
+Breaks are placed person by person, role by role, each at the time that
+costs the unit least: a sampler's break costs a desk only when no spare
+sampler (one beyond the desks the group works) is free to cover it, and a
+break that would leave a unit with no sampler at all is avoided.  The same
+stays give the same rosters.  :func:`working_samplers` counts the samplers
+at work at a unit minute by minute: the unit swabs ``throughput`` an hour at
+each of ``min(desks, samplers at work)`` desks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from natplan.models.plan import Explanation, Shift
+from natplan.models.scenario import Group, Role
+from natplan.scheduler.labour import LabourRules, gear_changes
+
+BLOCKED = 10_000  # cost of a minute in which a break would leave a unit with nobody of the role at work
+SPREAD = 1  # cost of each other person of the role away in the same minute (spreads the breaks)
+DESK = 100  # cost of a desk-minute lost
+PREFER = 0.01  # cost of each minute a break is away from its ideal time
+
+
+@dataclass(frozen=True)
+class Stay:
+    """A group's stay at a unit, as its members' rosters see it."""
+
+    unit: str
+    arrive: int  # set-up starts
+    open: int  # work starts
+    close: int  # work ends
+    desks: int  # desks the group's samplers work here
+    travel: int = 0  # minutes on the road just before arriving
+
+
+@dataclass(frozen=True)
+class GroupDay:
+    """The shifts of one group's members, and what could not be kept."""
+
+    shifts: list[Shift]
+    problems: list[Explanation]
+
+
+class _Away:
+    """Minutes each role of the group is away on breaks, on an absolute clock from ``t0``."""
+
+    def __init__(self, t0: int, t1: int):
+        self.t0 = t0
+        self.count: dict[Role, np.ndarray] = defaultdict(lambda: np.zeros(t1 - t0 + 1, dtype=np.int64))
+
+    def add(self, role: Role, a: int, b: int) -> None:
+        self.count[role][a - self.t0:b - self.t0] += 1
+
+    def costs(self, role: Role, lo: int, hi: int, length: int, spare: int, present: int) -> np.ndarray:
+        """Cost of a break of ``length`` starting at each minute ``lo..hi`` (inclusive): for samplers the desk
+        minutes it loses (none while a spare covers it), for everyone a little for each other person of the
+        role away, and a lot where it would leave nobody of the role at work."""
+        away = self.count[role][lo - self.t0:hi + length - self.t0]
+        per = SPREAD * away + BLOCKED * (away + 1 >= present) * (present > 1)
+        if role == Role.sampler:
+            per = per + DESK * (away >= spare)  # a desk stops when no spare sampler is left to cover
+        c = np.concatenate([[0], np.cumsum(per)])
+        return c[length:length + hi - lo + 1] - c[:hi - lo + 1]
+
+
+def _place(away: _Away, role: Role, lo: int, hi: int, length: int, spare: int, present: int,
+           ideal: float) -> tuple[int, float]:
+    """The cheapest start in ``lo..hi`` for a break, the one nearest ``ideal`` among the cheapest (a gown
+    change near the middle of the stretch it cuts, not just after set-up), and its cost."""
+    cost = away.costs(role, lo, hi, length, spare, present) + PREFER * np.abs(np.arange(lo, hi + 1) - ideal)
+    i = int(np.argmin(cost))
+    return lo + i, float(cost[i])
+
+
+def _gears(r: LabourRules, away: _Away, role: Role, a: int, b: int, work_from: int, spare: int,
+           present: int) -> list[tuple[int, int, str]]:
+    """Gear changes in the stretch ``[a, b]`` (work from ``work_from``): each gown at most ``gown_max``, each
+    stint at least ``min_stint``.  The fewest changes may leave little room to take turns; one or two more
+    are taken when turns then cost the unit less."""
+    fewest = gear_changes(r, b - a)
+    if fewest == 0:
+        return []
+    best = None
+    for k in range(fewest, fewest + 3):
+        out, cost = _gear_times(r, away, role, a, b, work_from, spare, present, k)
+        if out is not None and (best is None or cost < best[1]):
+            best = (out, cost)
+        # good enough: no desk lost that a spare could have covered, nobody of the role left alone
+        unavoidable = k * r.gear * DESK if role == Role.sampler and spare <= 0 else 0
+        if best is not None and best[1] <= unavoidable + k * r.gear * SPREAD * present + PREFER * (b - a) * k:
+            break
+    return best[0] if best is not None else [(-1, -1, "gear")]  # cannot be kept: reported by the caller
+
+
+def _gear_times(r: LabourRules, away: _Away, role: Role, a: int, b: int, work_from: int, spare: int,
+                present: int, k: int) -> tuple[list[tuple[int, int, str]] | None, float]:
+    """``k`` gear changes in ``[a, b]``, each at its cheapest time, and their cost (None when they do not fit)."""
+    out, prev, total = [], a, 0.0
+    for j in range(k):
+        rest = k - j - 1  # changes still to come after this one
+        lo = max(prev + r.min_stint, work_from, b - r.gear - ((rest + 1) * r.gown_max + rest * r.gear))
+        hi = min(prev + r.gown_max, b - r.gear - ((rest + 1) * r.min_stint + rest * r.gear))
+        if hi < lo:
+            return None, 0
+        ideal = prev + (b - prev - (k - j) * r.gear) / (k - j + 1)  # the rest of the stretch in equal gowns
+        t, cost = _place(away, role, lo, hi, r.gear, spare, present, ideal)
+        out.append((t, t + r.gear, "gear"))
+        total += cost
+        prev = t + r.gear
+    return out, total
+
+
+def _meal_inside(r: LabourRules, away: _Away, role: Role, stays: list[Stay], spare_of, present: int):
+    """The cheapest meal inside a stay's work, in a window, leaving stints of ``min_stint`` either side."""
+    best = None
+    for k, st in enumerate(stays):
+        for w0, w1 in r.meal_windows(st.open, st.close):
+            lo = max(w0, st.arrive + r.min_stint, st.open)
+            hi = min(w1 - r.meal, st.close - r.min_stint - r.meal)
+            if hi < lo:
+                continue
+            t, cost = _place(away, role, lo, hi, r.meal, spare_of(st), present, (w0 + w1 - r.meal) / 2)
+            if best is None or cost < best[0]:
+                best = (cost, k, t)
+    return None if best is None else (best[1], best[2])
+
+
+def group_day(r: LabourRules, group: Group, stays: list[Stay]) -> GroupDay:
+    """Every member's shifts for one group's day of ``stays``.
+
+    Parameters
+    ----------
+    r
+        The labour rules.
+    group
+        The group, with its members.
+    stays
+        Its stays of one day, in time order, not overlapping.
+
+    Returns
+    -------
+    GroupDay
+        The shifts (member by member, in time order), and an explanation for
+        each rule that cannot be kept on these stays (a stay shorter than a
+        stint, a day needing a meal with no meal window in it, a day over the
+        longest work day).
+    """
+    stays = sorted(stays, key=lambda s: s.arrive)
+    if not stays:
+        return GroupDay([], [])
+    t0 = stays[0].arrive - stays[0].travel
+    t1 = stays[-1].close + r.meal + 1
+    away = _Away(t0, t1)
+    role_size: dict[Role, int] = defaultdict(int)
+    for m in group.members:
+        role_size[m.role] += 1
+    samplers = role_size[Role.sampler]
+
+    def spare_of(st: Stay, role: Role = Role.sampler) -> int:
+        return samplers - st.desks if role == Role.sampler else role_size[role] - 1
+
+    span = stays[-1].close - t0
+    need_meal = span > r.meal_after and r.meal > 0
+    closing = need_meal and r.closing_meal(stays[-1].close)
+    problems: list[Explanation] = []
+    for st in stays:
+        if st.close - st.arrive < r.min_stint:
+            problems.append(_explain("stint", group.id, st.unit, minutes=str(st.close - st.arrive),
+                                     limit=str(r.min_stint)))
+    shifts: list[Shift] = []
+    for member in group.members:
+        role = member.role
+        present = role_size[role]
+        breaks: list[tuple[int, int, str]] = []
+        meal_at = None
+        if need_meal and not closing:
+            meal_at = _meal_inside(r, away, role, stays, lambda st: spare_of(st, role), present)
+            if meal_at is None and not any(p.code == "labour_meal" for p in problems):
+                problems.append(_explain("meal", group.id, stays[0].unit, span=f"{span / 60:.1f}"))
+        for k, st in enumerate(stays):
+            spare = spare_of(st, role)
+            if meal_at is not None and meal_at[0] == k:
+                t = meal_at[1]
+                breaks += _gears(r, away, role, st.arrive, t, st.open, spare, present)
+                breaks.append((t, t + r.meal, "meal"))
+                breaks += _gears(r, away, role, t + r.meal, st.close, t + r.meal, spare, present)
+            else:
+                breaks += _gears(r, away, role, st.arrive, st.close, st.open, spare, present)
+        if any(a < 0 for a, _, _ in breaks):
+            breaks = [b for b in breaks if b[0] >= 0]
+            if not any(p.code == "labour_gown" for p in problems):
+                problems.append(_explain("gown", group.id, stays[0].unit, limit=str(r.gown_max)))
+        for a, b, _ in breaks:
+            away.add(role, a, b)
+        mine = _member_shifts(group.id, member.name, role.value, stays, breaks)
+        if closing:
+            mine.append(Shift(group=group.id, member=member.name, role=role.value, unit=stays[-1].unit,
+                              start=stays[-1].close, end=stays[-1].close + r.meal, kind="meal"))
+        worked = sum(x.end - x.start for x in mine if x.kind != "meal")
+        if worked > r.max_work and not any(p.code == "labour_day" for p in problems):
+            problems.append(_explain("day", group.id, stays[0].unit, hours=f"{worked / 60:.1f}",
+                                     limit=f"{r.max_work / 60:g}"))
+        shifts += mine
+    return GroupDay(shifts, problems)
+
+
+def _member_shifts(group: str, member: str, role: str, stays: list[Stay],
+                   breaks: list[tuple[int, int, str]]) -> list[Shift]:
+    """A member's day as shifts: travel, set-up, work cut by the breaks."""
+    out: list[Shift] = []
+
+    def add(unit, a, b, kind):
+        if b > a:
+            out.append(Shift(group=group, member=member, role=role, unit=unit, start=a, end=b, kind=kind))
+
+    breaks = sorted(breaks)
+    for st in stays:
+        add(None, st.arrive - st.travel, st.arrive, "travel")
+        add(st.unit, st.arrive, st.open, "setup")
+        t = st.open
+        for a, b, kind in breaks:
+            if a < st.open or a >= st.close:
+                continue
+            add(st.unit, t, a, "work")
+            add(st.unit, a, b, kind)
+            t = b
+        add(st.unit, t, st.close, "work")
+    return out
+
+
+WHY = {
+    "stint": ("group {group} would work only {minutes} min at {unit}, less than the shortest stint of {limit} min",
+              "let the group stay longer at {unit} or not go there (parameters.min_stint_min)"),
+    "meal": ("group {group}'s day spans {span} h, but no meal window falls inside it for a meal",
+             "move or widen parameters.meal_windows, or shorten the day"),
+    "gown": ("group {group} cannot change gear in time at {unit}: a gown would be worn over {limit} min",
+             "shorten the stays, or raise parameters.gear_change_interval_min"),
+    "day": ("group {group} would work {hours} h in a day, more than the {limit} h a person may, and has no "
+            "relief for each of its members",
+            "add groups or samplers, allow more days (parameters.round_days), a longer day "
+            "(parameters.max_work_min), or give the group a second member in every role"),
+}
+
+
+def _explain(code: str, group: str, unit: str, **params: str) -> Explanation:
+    """A labour rule that cannot be kept, in words (English here; ``code`` names it for other languages)."""
+    params = {"group": group, "unit": unit, **params}
+    problem, fix = WHY[code]
+    return Explanation(where=group, problem=problem.format(**params), fix=fix.format(**params), code=f"labour_{code}",
+                       params=params)
+
+
+def working_samplers(shifts: list[Shift], unit: str, t0: int, t1: int) -> np.ndarray:
+    """Samplers at work at ``unit`` in each minute ``t0..t1-1`` (all groups there)."""
+    n = np.zeros(max(0, t1 - t0), dtype=np.int64)
+    for x in shifts:
+        if x.unit == unit and x.kind == "work" and x.role == Role.sampler.value:
+            a, b = max(x.start, t0), min(x.end, t1)
+            if b > a:
+                n[a - t0:b - t0] += 1
+    return n
