@@ -43,10 +43,6 @@ LABELS = {
 }
 
 
-def hm(minutes) -> str:
-    return "—" if minutes is None else format_clock(int(round(minutes)))
-
-
 def _num(v, fmt="{:,}") -> str:
     return "—" if v is None else fmt.format(v)
 
@@ -86,7 +82,7 @@ def city_map_png(plan: CityPlan, loaded: LoadedCity, lang: str = "zh") -> bytes:
         ax.plot(lab.location.lon, lab.location.lat, marker="^", color="#1f4e9e", markersize=7)
     sm = cm.ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(sm, ax=ax, fraction=0.035, pad=0.02)
-    bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: hm(v)))
+    bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_clock(v)))
     bar.set_label(LABELS[lang]["finish"])
     ax.set_aspect(1 / 0.81)
     ax.set_xticks([])
@@ -107,24 +103,24 @@ def city_tables(plan: CityPlan, lang: str = "zh") -> dict:
     kpis = [
         (L["people"], f"{k.people:,}"), (L["townships"], f"{k.planned} / {k.townships}"),
         (L["units"], f"{k.units_open:,}"), (L["groups"], f"{k.groups_used:,}"),
-        (L["city_finish"], hm(k.finish)), (L["bound"], hm(k.bound)), (L["ratio"], _num(k.finish_ratio, "{:.2f}")),
+        (L["city_finish"], format_clock(k.finish, missing="—")), (L["bound"], format_clock(k.bound, missing="—")), (L["ratio"], _num(k.finish_ratio, "{:.2f}")),
         (L["age"], _num(k.worst_sample_age_min, "{:.0f}")), (L["couriers"], f"{k.courier_vehicles:,}"),
-        (L["shuttles"], f"{k.shuttle_vehicles:,}"), (L["tubes"], f"{k.tubes:,}"), (L["lab_done"], hm(k.lab_done)),
+        (L["shuttles"], f"{k.shuttle_vehicles:,}"), (L["tubes"], f"{k.tubes:,}"), (L["lab_done"], format_clock(k.lab_done, missing="—")),
     ]
     district_headers = [L[c] for c in ("district", "townships", "people", "units", "groups", "finish", "age",
                                        "couriers", "shuttles")]
     districts = [[d.district, f"{d.planned} / {d.townships}", f"{d.people:,}", f"{d.units_open:,}",
-                  f"{d.groups_used:,}", hm(d.finish), _num(d.worst_sample_age_min, "{:.0f}"),
+                  f"{d.groups_used:,}", format_clock(d.finish, missing="—"), _num(d.worst_sample_age_min, "{:.0f}"),
                   f"{d.courier_vehicles:,}", f"{d.shuttle_vehicles:,}"] for d in plan.districts]
     lab_headers = [L[c] for c in ("lab", "name", "rate", "capacity", "tubes", "first", "last", "backlog", "lab_done")]
-    labs = [[x.lab, x.name, f"{x.tubes_per_hour:,}", f"{x.capacity_tubes:,}", f"{x.tubes:,}", hm(x.first_arrival),
-             hm(x.last_arrival), f"{x.peak_backlog_tubes:,}", hm(x.done)] for x in plan.labs]
+    labs = [[x.lab, x.name, f"{x.tubes_per_hour:,}", f"{x.capacity_tubes:,}", f"{x.tubes:,}", format_clock(x.first_arrival, missing="—"),
+             format_clock(x.last_arrival, missing="—"), f"{x.peak_backlog_tubes:,}", format_clock(x.done, missing="—")] for x in plan.labs]
     township_headers = [L[c] for c in ("id", "name", "district", "people", "units", "finish", "ratio", "age",
                                        "couriers", "lab", "lab_min", "status")]
     townships = []
     for r in plan.townships:
         kp = r.kpis
-        townships.append([r.id, r.name, r.district, f"{r.people:,}", _num(kp and kp.units_open), hm(kp and kp.finish),
+        townships.append([r.id, r.name, r.district, f"{r.people:,}", _num(kp and kp.units_open), format_clock(kp and kp.finish, missing="—"),
                           _num(kp and kp.finish_ratio, "{:.2f}"), _num(kp and kp.worst_sample_age_min, "{:.0f}"),
                           _num(kp and kp.courier_vehicles), r.lab, f"{r.lab_minutes:.0f}",
                           L["ok"] if r.planned else L["failed"]])
@@ -159,7 +155,7 @@ def city_files(plan: CityPlan, loaded: LoadedCity, lang: str = "zh", printed_at:
     png = city_map_png(plan, loaded, lang)
     html = render_html(
         "city.html", lang="en" if lang == "en" else "zh-CN", city_name=city.name, round_date=city.parameters.date,
-        printed_at=printed_at, start=hm(city.parameters.start), deadline=hm(city.parameters.deadline),
+        printed_at=printed_at, start=format_clock(city.parameters.start, missing="—"), deadline=format_clock(city.parameters.deadline, missing="—"),
         L=LABELS[lang], attribution=city.region.attribution or "", map_png=base64.b64encode(png).decode(),
         **tables,
     )

@@ -12,24 +12,32 @@ import io
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from natplan.models.clock import format_clock as hm
 from natplan.models.scenario import Scenario
 from natplan.templates.i18n import t
 
+if TYPE_CHECKING:
+    from natplan.scheduler.whatif import VariantResult
+
 COLUMNS = ("groups", "units", "samplers", "vehicles", "finish", "finish_ratio", "peak_queue", "worst_age",
-           "walk_mean_m", "walk_max_m", "courier_vehicles", "staff_hours", "peak_p95", "finish_p95")
+           "walk_mean_m", "walk_max_m", "courier_vehicles", "fleet_used", "longest_interval", "staff_hours",
+           "peak_p95", "finish_p95")
 KEYS = 4  # the first columns name the variant; an infeasible row spans the rest with its reason
 
 
-def comparison_view(rows: list[dict], lang: str = "zh") -> tuple[list[str], list[dict]]:
+def comparison_view(rows: list[VariantResult], lang: str = "zh") -> tuple[list[str], list[dict]]:
     """Headers and formatted cells, one row per variant; P95 columns only when simulated."""
-    cols = [c for c in COLUMNS if c not in ("peak_p95", "finish_p95") or any(c in r for r in rows)]
+    optional = {"peak_p95": "peak_p95", "finish_p95": "finish_p95", "fleet_used": "vehicles_used",
+                "longest_interval": "longest_interval"}  # shown only when some row has them
+    cols = [c for c in COLUMNS if c not in optional or any(getattr(r, optional[c]) is not None for r in rows)]
     out = []
     for r in rows:
         cells = []
         for c in cols:
-            v = r.get(c)
+            v = getattr(r, c) if c != "fleet_used" else (
+                None if r.vehicles_used is None else f"{r.vehicles_used} / {r.vehicles_available}")
             if v is None or v == "":
                 cells.append("—")
             elif c in ("finish", "finish_p95"):
@@ -40,12 +48,22 @@ def comparison_view(rows: list[dict], lang: str = "zh") -> tuple[list[str], list
                 cells.append(f"{v:,.0f}")
             else:
                 cells.append(str(v))
-        out.append({"feasible": r["feasible"], "cells": cells if r["feasible"] else cells[:KEYS],
-                    "why": r.get("why", ""), "span": len(cols) - KEYS})
+        out.append({"feasible": r.feasible, "cells": cells if r.feasible else cells[:KEYS],
+                    "why": r.why, "span": len(cols) - KEYS})
     return [t("cmp_" + c, lang) for c in cols], out
 
 
-def charts(rows: list[dict], vary: list[tuple[str, list]], lang: str = "zh") -> list[tuple[str, bytes, str]]:
+def fleet_sentences(rows: list[VariantResult], lang: str = "zh") -> list[str]:
+    """For each interval variant: "Strict 30-minute loops everywhere need N vehicles: M more than you have"."""
+    out = []
+    for r in rows:
+        if r.feasible and "interval" in r.variant and r.vehicles_used is not None:
+            key = "strict_short_fmt" if r.vehicles_lacking else "strict_fits_fmt"
+            out.append(t(key, lang).format(interval=r.variant["interval"], n=r.vehicles_used, m=r.vehicles_lacking))
+    return out
+
+
+def charts(rows: list[VariantResult], vary: list[tuple[str, list]], lang: str = "zh") -> list[tuple[str, bytes, str]]:
     """Finish time and peak queue against the first varied resource, one line per value of the second."""
     import matplotlib
 
@@ -62,8 +80,8 @@ def charts(rows: list[dict], vary: list[tuple[str, list]], lang: str = "zh") -> 
         fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=110)
         lines = defaultdict(list)
         for r in rows:
-            if r["feasible"]:
-                lines[r.get(f"vary_{line_key}") if line_key else None].append((r[f"vary_{x_key}"], r[metric]))
+            if r.feasible:
+                lines[r.variant.get(line_key) if line_key else None].append((r.variant[x_key], getattr(r, metric)))
         for key in sorted(lines, key=lambda k: (k is None, k)):
             pts = sorted(lines[key])
             name = f"{t('cmp_' + line_key, lang)} = {key}" if line_key else label
@@ -97,7 +115,7 @@ def comparison_xlsx(headers: list[str], view: list[dict], scenario: Scenario) ->
     return workbook_bytes(wb, stamp)
 
 
-def comparison_files(scenario: Scenario, vary: list[tuple[str, list]], rows: list[dict], lang: str = "zh",
+def comparison_files(scenario: Scenario, vary: list[tuple[str, list]], rows: list[VariantResult], lang: str = "zh",
                      printed_at: str = "") -> dict[str, bytes]:
     """compare.xlsx, compare.html, compare.pdf and the chart PNGs."""
     from natplan.templates.render import render_html, write_pdf
@@ -113,6 +131,7 @@ def comparison_files(scenario: Scenario, vary: list[tuple[str, list]], rows: lis
                          for k, vals in vary),
         deadline=hm(scenario.parameters.deadline), headers=headers, rows=view,
         charts=[{"data": base64.b64encode(png).decode(), "caption": caption} for _, png, caption in pngs],
+        notes=fleet_sentences(rows, lang),
     )
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(write_pdf(html, Path(tmp) / "compare.pdf")).read_bytes()

@@ -203,6 +203,7 @@ LABELS.update({
     "cmp_pooling": ("混采比例", "Pooling"),
     "cmp_deadline_v": ("截止时间", "Deadline"),
     "cmp_interval": ("收样间隔（分钟）", "Collection interval (min)"),
+    "cmp_max_walk_m": ("最远步行（米）", "Farthest walk allowed (m)"),
     "cmp_finish": ("完成时间", "Finish"),
     "cmp_finish_ratio": ("与下界之比", "Ratio to bound"),
     "cmp_peak_queue": ("最大排队人数", "Peak queue"),
@@ -214,4 +215,270 @@ LABELS.update({
     "cmp_peak_p95": ("排队 P95", "Queue P95"),
     "cmp_finish_p95": ("完成 P95", "Finish P95"),
     "cmp_why": ("不可行原因", "Why infeasible"),
+})
+
+# The printed set (issue #16): headline times, sheets for every person who acts, notices, the notes page.
+LABELS.update({
+    "osm_credit": ("地图数据 © OpenStreetMap 贡献者", "Map data © OpenStreetMap contributors"),
+    "transfer_point": ("转运点", "transfer point"),
+    "lab_only": ("实验室", "lab"),
+    "headline": ("关键时间", "When the round ends"),
+    "done_walk_in": ("到点采样完成", "Walk-in sampling done"),
+    "done_home": ("上门采样完成", "Home visits done"),
+    "done_at_lab": ("最后一批样本送达{kind}", "Last samples at the {kind}"),
+    "done_results": ("全部出结果（按实验室检测能力排队）", "All results (the lab's queue)"),
+    "lab_rate_fmt": ("实验室每小时检测 {n} 管", "the lab tests {n} tubes an hour"),
+    "lab_rate_missing": ("情景文件未给出实验室检测能力，无法推算", "the scenario gives no lab capacity"),
+    "courier_lower_bound": ("收样车辆下界", "Courier vehicles, lower bound"),
+    "fewest_shuttles": ("满足时限的最少转运车辆", "Fewest shuttles within the age limit"),
+    "notes_title": ("方案说明", "Notes for the planner"),
+    "notes_intro": ("本页供方案编制人员参考：各部分的求解方法、与理论最优的差距和下界。现场人员无需阅读。",
+                    "For the planner: how each part was solved, its gap to the proven bound, and the bounds. "
+                    "The field does not need this page."),
+    "notes_gap": ("求解差距 = （方案值 − 下界）/ 方案值；0% 表示已证明最优。",
+                  "Gap = (plan − bound) / plan; 0% means proven best."),
+    "notes_seed": ("随机种子 {seed}　情景文件 SHA-256 {sha}…　natplan {version}",
+                   "Seed {seed}   scenario SHA-256 {sha}…   natplan {version}"),
+    "method": ("求解方法", "Method"),
+    "needed_fmt": ("需要 {n} 辆", "{n} needed"),
+    "used_fmt": ("使用 {n} 辆", "{n} used"),
+    "ins_courier_late": ("预计晚到 10 分钟以上：立即电话告知中转站和下一站检测单元，不要跳站。",
+                         "Running 10 or more minutes late: phone the station and the next unit at once; "
+                         "do not skip a stop."),
+    "ins_unit_not_ready": ("检测单元样本未封箱：最多等候 5 分钟；仍未好则记入交接单“异常说明”，下趟再收。",
+                           "A unit's box is not ready: wait at most 5 minutes; then note it under "
+                           "“Exception” and collect it on the next loop."),
+    "ins_box_damaged": ("转运箱破损或封签断开：不要打开，套上备用箱，记下封签号和温度，电话报中转站。",
+                        "A box is damaged or its seal broken: do not open it; put it in a spare box, note the seal "
+                        "number and temperature, and phone the station."),
+    "ins_before_you_come": ("采样前 30 分钟内不要进食、饮水、吸烟；带身份证或户口本，佩戴口罩，排队保持一米间距。",
+                            "Do not eat, drink or smoke in the 30 minutes before; bring your ID card, wear a "
+                            "mask, keep one metre apart in the queue."),
+    "ins_missed_slot": ("当天检测点关闭前任何时间都可前来，请在队尾排队；行动不便者请联系村委安排上门采样。",
+                        "Come at any time before the unit closes and join the end of the "
+                        "queue; if you cannot come, call the village committee for a home visit."),
+    "block_work": ("采样", "sampling"),
+    "block_setup": ("布置", "set-up"),
+    "block_gear": ("更换防护服", "gear change"),
+    "block_meal": ("用餐", "meal"),
+    "block_travel": ("途中", "travel"),
+    "day_blocks": ("当天安排（时段）", "The day, block by block"),
+    "expected_finish": ("预计完成", "Expected finish"),
+    "address": ("地址 / 标志", "Address / landmark"),
+    "homes_at_unit_fmt": ("本单元辖区 {n} 人由上门小组 {teams} 上门采样，见上门采样单。",
+                          "{n} people in this unit's area are sampled at home by teams {teams}: see their sheets."),
+    "home_sheet": ("上门采样单", "Home-visit sheet"),
+    "cadre": ("村干部", "Village cadre"),
+    "medic": ("医务人员", "Medic"),
+    "home_crew": ("小组成员（村干部 1 名、医务人员 2 名，现场填写）",
+                  "Team (1 village cadre, 2 medics; fill in on site)"),
+    "trip_fmt": ("第{n}趟　{leave} 从{station}出发 → {back} 回站", "Trip {n}: leave {station} {leave}, back {back}"),
+    "window": ("时段", "Time"),
+    "household": ("户号", "Household"),
+    "need": ("情况", "Need"),
+    "drive": ("车程", "Drive"),
+    "drive_fmt": ("{m} 分钟", "{m} min"),
+    "team_samples_fmt": ("{time} 回{place}，交 {tubes} 管（{people} 人）", "{time} back at {place}: hand over {tubes} tubes ({people} people)"),
+    "team_shuttle_fmt": ("；随 {time} 的 {vehicle} 转运车送{dest}（{arrive} 到达）",
+                         "; they leave on shuttle {vehicle} at {time} for {dest} (there {arrive})"),
+    "team_meal_planned_fmt": ("用餐 {time}", "Meal {time}"),
+    "team_meal_after_fmt": ("收工（{time}）后用餐", "Meal after the last trip ({time})"),
+    "team_meal_fmt": ("第{n}趟回站后 {time} 在中转站用餐（{m} 分钟），之后各趟顺延 {m} 分钟，约 {end} 收工",
+                      "Meal {time} at the station after trip {n} ({m} min); later trips move {m} min later, "
+                      "done about {end}"),
+    "team_meal": ("用餐", "Meal"),
+    "samples_go": ("样本去向", "Where the samples go"),
+    "driver": ("司机", "Driver"),
+    "plate": ("车牌", "Plate"),
+    "loop_map": ("收样路线图", "Loop map"),
+    "if_problem": ("遇到问题", "If something goes wrong"),
+    "stop_load": ("到达时间 · 管数 / 箱数", "Arrival · tubes / boxes"),
+    "shuttles_title_fmt": ("中转站→{kind} 转运时刻表", "Shuttles: station to {kind}"),
+    "shuttle_handover_fmt": ("中转站→{kind} 样本交接单", "Handover: station to {kind}"),
+    "destination": ("送达", "To"),
+    "trips": ("趟数", "Trips"),
+    "planned": ("计划", "Planned"),
+    "actual": ("实收 管 / 箱", "Actual tubes / boxes"),
+    "seal_no": ("封签号", "Seal no."),
+    "temperature": ("温度 ℃", "Temp. ℃"),
+    "exception": ("异常说明", "Exception"),
+    "giver_sign": ("交样人签字", "Handed over by"),
+    "taker_sign": ("接样人签字", "Received by"),
+    "before_you_come": ("检测前", "Before you come"),
+    "missed_slot": ("错过时段", "Missed your time"),
+    "cadre_phone": ("村委联系电话", "Village committee phone"),
+    "qr_note": ("微信扫码可保存本村检测时间", "Scan with WeChat to keep your village's times"),
+    "wechat_head_l": ("【", "["),
+    "wechat_head_r": ("】", "]"),
+    "jump": ("快速跳转", "Jump to"),
+    "jump_villages": ("村/社区通知", "Village notices"),
+    "jump_units": ("检测单元", "Units"),
+    "jump_vehicles": ("车辆", "Vehicles"),
+    "jump_teams": ("上门小组", "Home-visit teams"),
+    "sheet_warnings": ("提醒", "Warnings"),
+    "sheet_notes": ("方案说明", "Notes"),
+    "no_warnings": ("无", "none"),
+    "continued": ("（续）", " (continued)"),
+})
+
+# The change list of a re-plan (natplan replan: cli/replan.py)
+LABELS.update({
+    "replan_title": ("{town}：重新规划（{cut} 起；改动的时段至少提前 {notice} 分钟通知）",
+                       "{town}: re-planned from {cut} (changed slots are announced at least {notice} min ahead)"),
+    "replan_events": ("事件", "Events"),
+    "replan_unit_closed": ("检测单元 {unit} 关闭", "unit {unit} closes"),
+    "replan_reopens": ("，{t} 重新开放", ", reopens {t}"),
+    "replan_vehicle_out": ("车辆 {vehicle} 停用", "vehicle {vehicle} is out"),
+    "replan_back": ("，{t} 恢复", ", back {t}"),
+    "replan_group_short": ("检测组 {group} 减员：{members}", "group {group} loses {members}"),
+    "replan_lab_slow": ("实验室降至每小时 {n} 管", "the lab slows to {n} tubes an hour"),
+    "replan_until": ("，至 {t}", " until {t}"),
+    "replan_more_people": ("网格 {grid} 多出 {n} 人（台账外）", "grid {grid} has {n} more people than the ledger"),
+    "replan_positive_pool": ("{unit} 第 {tube} 管混采阳性", "tube {tube} of {unit} is positive"),
+    "replan_notices": ("需发新通知的村/社区（{n}）", "Villages that get a new notice ({n})"),
+    "replan_slot": ("{unit} {span}，{hh}，{n} 人", "{unit} {span}, {hh}, {n} people"),
+    "replan_hh": ("第 {a}–{b} 户", "households {a}–{b}"),
+    "replan_moves": ("改到其他检测单元的人（{n}）", "People sent to another unit ({n})"),
+    "replan_move": ("{grid}：{n} 人 {src} → {dst}", "{grid}: {n} people {src} → {dst}"),
+    "replan_new_people": ("台账外", "not on the ledger"),
+    "replan_rosters": ("需重印的检测单元排班表（{n}）", "Unit rosters to print again ({n})"),
+    "replan_groups": ("排班有变的检测组（{n}）", "Groups whose rosters change ({n})"),
+    "replan_rates": ("采样速度下降：{unit} 自 {t} 起每小时 {n} 人（{group}）",
+                       "slower sampling: {unit} from {t}, {n} an hour ({group})"),
+    "replan_couriers": ("路线或交接单有变的收样车（{n}）", "Couriers whose route or handover sheets change ({n})"),
+    "replan_stand_in": ("{route} 停用期间由 {vehicle} 代跑（{times}）", "{vehicle} drives {route}'s loops ({times})"),
+    "replan_shuttles": ("转运车时刻表有变：自 {cut} 起每 {c} 分钟一班", "The shuttle timetable changes: from {cut}, every {c} min"),
+    "replan_shuttles_same": ("转运车时刻表不变", "The shuttle timetable stays"),
+    "replan_retest": ("复检 {unit} 第 {tube} 管：{n} 人单管复采（{who}），{how}，{team} 组 {leave} 出发，{lab} 送达实验室",
+               "retest of tube {tube} of {unit}: {n} people one tube each ({who}), {how}, team {team} leaves "
+               "{leave}, at the lab {lab}"),
+    "replan_home": ("上门", "at home"),
+    "replan_at_unit": ("到 {unit} {span} 采样", "at {unit} {span}"),
+    "replan_lab": ("实验室 {t} 起每小时 {n} 管：最后一管 {done} 检测，最长样本时效 {age} 分钟",
+            "the lab at {n} tubes an hour from {t}: last tube tested {done}, oldest sample {age} min"),
+    "replan_finish": ("采样完成：{a} → {b}；最长样本时效：{x} → {y} 分钟",
+               "Sampling done: {a} → {b}; oldest sample: {x} → {y} min"),
+    "replan_none": ("无", "none"),
+})
+
+# Why a round cannot be planned, by Explanation.code (issue #14): the problem and its fix, with the same fields.
+LABELS.update({
+    "why_labour_stint": ("检测组 {group} 在 {unit} 只工作 {minutes} 分钟，短于最短连续工作时间 {limit} 分钟",
+                         "group {group} would work only {minutes} min at {unit}, less than the shortest stint of "
+                         "{limit} min"),
+    "fix_labour_stint": ("让该组在 {unit} 多停留，或不去该点（parameters.min_stint_min）",
+                         "let the group stay longer at {unit} or not go there (parameters.min_stint_min)"),
+    "why_labour_meal": ("检测组 {group} 一天跨 {span} 小时，其中没有可以用餐的用餐时段",
+                        "group {group}'s day spans {span} h, but no meal window falls inside it for a meal"),
+    "fix_labour_meal": ("调整或放宽用餐时段（parameters.meal_windows），或缩短工作日",
+                        "move or widen parameters.meal_windows, or shorten the day"),
+    "why_labour_gown": ("检测组 {group} 在 {unit} 无法按时更换防护服：一件防护服要穿超过 {limit} 分钟",
+                        "group {group} cannot change gear in time at {unit}: a gown would be worn over {limit} min"),
+    "fix_labour_gown": ("缩短驻点时间，或放宽 parameters.gear_change_interval_min",
+                        "shorten the stays, or raise parameters.gear_change_interval_min"),
+    "why_labour_day": ("检测组 {group} 一天要工作 {hours} 小时，超过每人每天最多 {limit} 小时，且并非每名成员都有人替班",
+                       "group {group} would work {hours} h in a day, more than the {limit} h a person may, and has no "
+                       "relief for each of its members"),
+    "fix_labour_day": ("增加检测组或采样员、允许多天完成（parameters.round_days）、延长工作日（parameters.max_work_min），"
+                       "或为该组每个岗位再配一人",
+                       "add groups or samplers, allow more days (parameters.round_days), a longer day "
+                       "(parameters.max_work_min), or give the group a second member in every role"),
+    "why_late_unit": ("{unit} {name} 在 {open} 至 {deadline} 之间还差 {desk_hours} 个采样台·小时（检测组 {group} "
+                      "{close} 才采完，晚 {late} 分钟）",
+                      "{unit} {name} needs {desk_hours} more desk-hours between {open} and {deadline} (group "
+                      "{group} finishes at {close}, {late} min late)"),
+    "fix_late_unit": ("增加检测组、在 {unit} 增加 {desks} 个采样台、把部分网格调到较早结束的检测单元，或延长开放 {late} 分钟",
+                      "add a group, add {desks} desk(s) at {unit}, move some of its grids to a unit that closes "
+                      "earlier, or open {late} min longer"),
+    "why_days": ("按劳动规则本轮需要 {days} 天，只允许 {allowed} 天：{samplers} 名在岗采样员每人每天最多工作 {hours} 小时，"
+                 "每天最多约采 {per_day} 人，到点采样共 {people} 人（方案第 {day} 天 {finish_day} 采完，截止 {deadline}）",
+                 "under the labour rules the round needs {days} days, and {allowed} allowed: its {samplers} samplers at desks, "
+                 "at most {hours} h of work a day each, sample at most about {per_day} of its {people} walk-in people "
+                 "a day (the plan finishes on day {day} at {finish_day}, the deadline is {deadline})"),
+    "fix_days": ("增加约 {more} 名有采样台可用的采样员（增加检测组，或在有富余采样员的检测单元增加采样台）、"
+                 "允许 {days} 天（parameters.round_days: {days}），或延长工作日（parameters.max_work_min）",
+                 "add about {more} samplers with desks to work (more groups, or desks where groups have spare "
+                 "samplers), allow {days} days "
+                 "(parameters.round_days: {days}), or a longer day (parameters.max_work_min)"),
+    "why_days_max": ("按现有检测组、采样台和劳动规则，14 天内也采不完",
+                     "the people cannot be sampled within 14 days with these groups, desks and rules"),
+    "fix_days_max": ("增加检测组、采样员或采样台", "add groups, samplers or desks"),
+})
+
+# The courier fleet (issue #15): what the plan does because strict loops do not fit the vehicles, and why.
+LABELS.update({
+    "fleet_title": ("收样车辆调度说明", "How the vehicles are used"),
+    "fleet_used": ("车辆（使用 / 现有，含转运车）", "Vehicles (used / on hand, shuttles included)"),
+    "fleet_used_note": ("转运车 {shuttles}；借用 {lent}", "shuttles {shuttles}; lent {lent}"),
+    "fleet_extra_note": ("另需 {n} 辆（假设）", "{n} more assumed"),
+    "units_by_interval": ("各收样间隔的检测单元", "Units by collection interval"),
+    "every_count_fmt": ("每{n}分钟 {k} 个", "every {n} min: {k}"),
+    "strict_need": ("严格循环收样所需车辆", "Vehicles for strict loops"),
+    "strict_short_fmt": ("全部按{interval}分钟严格循环收样需要 {n} 辆车：比现有多 {m} 辆",
+                         "Strict {interval}-minute loops everywhere need {n} vehicles: {m} more than you have"),
+    "strict_fits_fmt": ("全部按{interval}分钟严格循环收样需要 {n} 辆车：现有车辆足够",
+                        "Strict {interval}-minute loops everywhere need {n} vehicles: you have enough"),
+    "strict_proven_fmt": ("已证明最少 {n} 辆", "{n} proven fewest"),
+    "fleet_lend": ("{zone}片（{zone_name}）借用中转站车辆 {vehicles}：{at} 本片需要 {needed} 辆车同时收样，本片只有 {have} 辆",
+                   "zone {zone} ({zone_name}) borrows station vehicle(s) {vehicles}: at {at} its loops need {needed} "
+                   "vehicles at once, it has {have}"),
+    "fleet_move": ("检测单元 {units} 改由{to_zone}片的收样车收取（原属{zone}片）：{zone}片车辆不足以按时收完",
+                   "unit(s) {units} are collected by zone {to_zone}'s loops instead of zone {zone}'s: zone {zone}'s "
+                   "vehicles cannot keep every unit on time"),
+    "fleet_interval_far": ("检测单元 {units} 每 {interval} 分钟收一次（不是每 {base} 分钟）：单跑一趟就要 {loop} 分钟，"
+                           "每 {base} 分钟一圈（含在中转站交接 {h} 分钟）跑不下来",
+                           "unit(s) {units} are collected every {interval} min instead of {base}: a loop to it alone "
+                           "takes {loop} min, more than a {base}-min loop with {h} min to hand over allows"),
+    "fleet_interval_short": ("检测单元 {units} 每 {interval} 分钟收一次（不是每 {base} 分钟）：车辆不够——全部按严格循环"
+                             "需要 {needed} 辆，现有 {have} 辆；这几个单元采样人数少、路程远，改后每个样本仍在 {limit} 分钟内检测",
+                             "unit(s) {units} are collected every {interval} min instead of {base}: too few vehicles "
+                             "(strict loops everywhere need {needed}, there are {have}); these have the fewest swabs "
+                             "for their distance, and every sample is still tested within {limit} min"),
+    "fleet_relay_far": ("{zone}片收样车在 {point} 把样本箱交给中转站车辆 {vehicles}（接力），不回中转站：从中转站单跑 {units} "
+                        "一趟要 {loop} 分钟，每 {interval} 分钟一圈跑不下来",
+                        "zone {zone}'s vans hand their boxes to station vehicle(s) {vehicles} at {point} (a relay) "
+                        "instead of driving back to the station: a loop from the station to {units} alone takes "
+                        "{loop} min, too long for {interval}-min loops"),
+    "fleet_relay_short": ("{zone}片收样车在 {point} 把样本箱交给中转站车辆 {vehicles}（接力），不回中转站：从中转站出发，"
+                          "本片车辆每 {interval} 分钟跑不完一圈；从接力点出发可以",
+                          "zone {zone}'s vans hand their boxes to station vehicle(s) {vehicles} at {point} (a relay) "
+                          "instead of driving back to the station: from the station its vehicles cannot keep up "
+                          "with {interval}-min loops, from the meeting point they can"),
+    "fleet_none": ("所有检测单元按本片收样间隔严格循环收样，未借车、未调整", "Every unit is collected at its zone's "
+                   "interval by the zone's own vehicles: nothing was changed"),
+    "relay_sheet": ("接力：在 {point} 接{zone}片样本箱", "Relay: zone {zone}'s boxes at {point}"),
+    "extra_vehicle": ("（假设增加的车辆）", "(a vehicle assumed, not on hand)"),
+    "list_sep": ("、", ", "),
+    "cmp_longest_interval": ("最长收样间隔（分钟）", "Longest interval (min)"),
+    "cmp_fleet_used": ("车辆（使用/现有）", "Vehicles (used/on hand)"),
+    "cmp_strict_note": ("严格循环所需车辆", "Vehicles strict loops need"),
+    "why_unit_unreachable": ("检测单元 {unit} {name} 无论用哪种办法都不能在 {limit} 分钟时限内送检：单跑一趟就要 {alone} 分钟，"
+                             "最长 {longest} 分钟的收样间隔或接力都来不及",
+                             "unit {unit} {name} cannot be collected within the {limit}-min age limit by any option: a "
+                             "loop to it alone takes {alone} min, and no interval up to {longest} min or relay gets its "
+                             "samples to the lab in time"),
+    "fix_unit_unreachable": ("在附近设接力点并给该片增派车辆、换用更近的实验室或转运点，或缩短收样间隔并增加转运车",
+                             "give its zone a vehicle based nearer (a meeting point for a relay), a nearer lab or "
+                             "transfer point, or a shorter interval with more shuttles"),
+    "why_fleet_short": ("按每 {cadence} 分钟收样，全镇还差 {lack} 辆车：借车、调片、延长间隔、接力按情景文件允许的都用上后，"
+                        "仍有 {runs} 趟收样没有车（最早在{zone}片）",
+                        "the town lacks {lack} vehicle(s) for a {cadence}-minute cadence: with lending, moves, longer "
+                        "intervals and relays as the scenario allows, {runs} run(s) still have no vehicle (the first "
+                        "in zone {zone})"),
+    "fix_fleet_short": ("为中转站或各片区增加 {lack} 辆车，或在情景文件 fleet 部分放开更多办法",
+                        "add {lack} vehicle(s) to the station or the zones, or allow more of fleet's options"),
+    "why_shuttles_short": ("转运车每 {cadence} 分钟一趟需要 {need} 辆，中转站只能留出 {have} 辆",
+                           "shuttles every {cadence} min need {need} vehicles, the station keeps {have} for them"),
+    "why_lab_queue": ("实验室每小时检测 {tph} 管，样本最多排队 {wait} 分钟：检测时距采样已 {age} 分钟，超过 {limit} 分钟时限",
+                      "the lab tests {tph} tubes an hour and tubes wait up to {wait} min for it: samples are tested "
+                      "{age} min after the swab, over the {limit}-min limit"),
+    "fix_shuttles_short": ("为中转站增加 {add} 辆车", "add {add} vehicle(s) to the station"),
+    "fix_lab_queue": ("增加实验室检测能力或再找一家实验室，或把采样分散到更多时段",
+                      "add lab capacity or a second lab, or spread the sampling over more hours"),
+    "fix_lab_far": ("缩短收样间隔、就近设实验室或转运点，或在冷链允许时放宽 sample_age_limit_min",
+                    "collect more often, move the lab or a transfer point closer, or raise sample_age_limit_min "
+                    "if the cold chain allows"),
+    "why_lab_far": ("即使每 {cadence} 分钟发一趟转运车，样本送到时距采样已 {age} 分钟，超过 {limit} 分钟时限（实验室距中转站 {travel} 分钟）",
+                    "even with a shuttle every {cadence} min, samples reach the lab {age} min after the swab, over the "
+                    "{limit}-min limit (the lab is {travel} min from the station)"),
 })

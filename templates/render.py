@@ -1,4 +1,8 @@
-"""Rendering base for natplan's printed pages (rosters, route sheets, notices).
+"""Rendering base for natplan's pages: the Jinja2 environment (the town set's screen page, the city and
+comparison pages), WeasyPrint for the city and comparison PDFs, and the bundled fonts.
+
+The town's printed set (rosters.pdf) is laid out by Typst from the same fonts: see
+:mod:`natplan.templates.typeset`.
 
 * :func:`environment` / :func:`render_html` — Jinja2 on this folder, autoescaped,
   strict about undefined variables, with formatting filters only.
@@ -24,6 +28,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from natplan.models.clock import format_clock
+from natplan.models.ledger.ids import mask_id
 from natplan.outfolder import write_atomic
 
 TEMPLATES_DIR = Path(__file__).resolve().parent
@@ -40,28 +46,15 @@ _CSS_MARKER = "/* natplan print.css */"
 
 __all__ = [
     "FONT_FAMILY", "FONT_FILES", "TEMPLATES_DIR",
-    "environment", "render_html", "write_pdf", "pdf_bytes_and_pages", "warm_up", "font_face_css",
+    "environment", "render_html", "write_pdf", "pdf_bytes_and_pages", "font_face_css",
     "register_matplotlib_font", "missing_glyphs",
-    "hhmm", "thousands", "mask_id", "pct",
+    "thousands", "pct",
 ]
 
 
 # --------------------------------------------------------------------------
 # filters (formatting only)
 # --------------------------------------------------------------------------
-def hhmm(minutes: Any) -> str:
-    """Minutes since midnight -> "HH:MM" (510 -> "08:30"; 1500 -> "25:00").
-
-    Floats are rounded to the nearest minute; None gives "".
-    """
-    if minutes is None:
-        return ""
-    m = int(round(float(minutes)))
-    if m < 0:
-        raise ValueError(f"hhmm: negative minutes {minutes!r}")
-    return f"{m // 60:02d}:{m % 60:02d}"
-
-
 def thousands(value: Any, digits: int = 0) -> str:
     """33438 -> "33,438"; thousands(1234.5, 1) -> "1,234.5"; None -> ""."""
     if value is None:
@@ -69,20 +62,6 @@ def thousands(value: Any, digits: int = 0) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and digits == 0:
         return f"{value:,}"
     return f"{float(value):,.{digits}f}"
-
-
-def mask_id(value: Any) -> str:
-    """Mask an ID number, keeping the first 6 and last 4 characters.
-
-    "370285199001011234" -> "370285********1234". Values of 10 characters or
-    fewer are masked entirely (nothing would be hidden otherwise).
-    """
-    if value is None:
-        return ""
-    s = str(value).strip()
-    if len(s) <= 10:
-        return "*" * len(s)
-    return s[:6] + "*" * (len(s) - 10) + s[-4:]
 
 
 def pct(value: Any, digits: int = 0) -> str:
@@ -95,7 +74,7 @@ def pct(value: Any, digits: int = 0) -> str:
     return f"{v * 100:.{digits}f}%"
 
 
-FILTERS = {"hhmm": hhmm, "thousands": thousands, "mask_id": mask_id, "pct": pct}
+FILTERS = {"hhmm": format_clock, "thousands": thousands, "mask_id": mask_id, "pct": pct}
 
 
 # --------------------------------------------------------------------------
@@ -208,16 +187,6 @@ def pdf_bytes_and_pages(html: str, base_url: str | None = None) -> tuple[bytes, 
     document = HTML(string=html, base_url=base_url or TEMPLATES_DIR.as_uri() + "/").render(
         stylesheets=stylesheets, font_config=font_config)
     return document.write_pdf(), len(document.pages)
-
-
-def warm_up() -> None:
-    """Import WeasyPrint and matplotlib and lay out a tiny page, so that a process started early
-    (a rendering worker) has these costs behind it when the real document arrives."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
-    from matplotlib.figure import Figure  # noqa: F401
-
-    register_matplotlib_font()
-    pdf_bytes_and_pages("<p>检测 <b>A4</b></p>")
 
 
 # --------------------------------------------------------------------------

@@ -1,22 +1,30 @@
-"""The town map for the overview page: boundary, villages, units by zone, courier loops.
+"""Maps of the printed set, as SVG text: the town (boundary, villages, units by zone, courier loops),
+one courier loop, one home-visit team's trips.
 
-:func:`town_map_png` draws with matplotlib's Agg canvas (no pyplot, no
-global state besides the registered font) and returns PNG bytes that repeat
-exactly for the same plan: no ``Software`` or date metadata is written.
+The same SVG goes into the PDF (Typst draws it, text in the bundled font)
+and into ``index.html`` (inline), so both faces show one map.  Plain string
+building, no plotting library: a map is a few hundred elements, made in
+milliseconds, and the same plan gives the same bytes.  Places are projected
+equirectangularly (longitude scaled by the cosine of the middle latitude),
+north up.
 """
 from __future__ import annotations
 
-import io
 import math
+from html import escape
+from typing import Iterable
 
 from natplan.models.plan import Plan
 from natplan.models.scenario import Scenario
-from natplan.templates.render import register_matplotlib_font
 
 # Colour-blind-safe (Okabe-Ito), then tab10 for towns with many zones.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F",
            "#BCBD22", "#17BECF", "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD"]
-LINESTYLES = ["-", "--", "-.", ":"]
+DASHES = ["", "6 3", "2 3", "8 3 2 3"]
+FONT = "natplan Noto Sans SC"
+WIDTH = 600  # SVG user units across; heights follow the place's shape within [MIN_H, MAX_H] × WIDTH
+ROUTE_WIDTH = 200  # a loop's or a team's map is small on its sheet: fewer units across, so labels stay legible
+MIN_H, MAX_H = 0.45, 1.15
 
 
 def zone_colors(zone_ids: list[str]) -> dict[str, str]:
@@ -36,93 +44,138 @@ def polygons(geometry):
     return []
 
 
-def town_map_png(plan: Plan, scenario: Scenario, geometry=None, lang: str = "zh",
-                 width_in: float = 6.0, dpi: int = 150) -> bytes:
-    """PNG bytes of the town map (about ``width_in`` inches wide at ``dpi``)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib import patheffects
-    from matplotlib.lines import Line2D
+class Frame:
+    """Lon/lat → SVG units for the places given (with a margin), north up, *width* units across."""
 
-    register_matplotlib_font()
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    def __init__(self, lons: Iterable[float], lats: Iterable[float], margin: float = 0.05, width: int = WIDTH):
+        lons, lats = list(lons), list(lats)
+        x0, x1, y0, y1 = min(lons), max(lons), min(lats), max(lats)
+        self.k = math.cos(math.radians((y0 + y1) / 2))
+        w, h = max((x1 - x0) * self.k, 1e-4), max(y1 - y0, 1e-4)
+        # the places' extent, centred, scaled to fit the width and the height limits
+        self.width = width
+        self.height = round(width * min(MAX_H, max(MIN_H, h / w)))
+        self.scale = min(width * (1 - 2 * margin) / w, self.height * (1 - 2 * margin) / h)
+        self.cx, self.cy = (x0 + x1) / 2, (y0 + y1) / 2
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        return (round(self.width / 2 + (lon - self.cx) * self.k * self.scale, 1),
+                round(self.height / 2 - (lat - self.cy) * self.scale, 1))
+
+    def path(self, coords) -> str:
+        return " ".join(f"{'M' if i == 0 else 'L'}{x} {y}" for i, (x, y) in enumerate(self.xy(*c) for c in coords))
+
+
+def _open(frame: Frame) -> list[str]:
+    w, h = frame.width, frame.height
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+            f'font-family="{FONT}">',
+            f'<rect width="{w}" height="{h}" fill="#ffffff" stroke="#999999" stroke-width="0.8"/>']
+
+
+def _label(x: float, y: float, text: str, size: float = 10, bold: bool = False, anchor: str = "start") -> str:
+    weight = ' font-weight="bold"' if bold else ""
+    return (f'<text x="{x}" y="{y}" font-size="{size}"{weight} text-anchor="{anchor}" stroke="#ffffff" '
+            f'stroke-width="2.6" paint-order="stroke" fill="#111111">{escape(text)}</text>')
+
+
+def _boundary(frame: Frame, geometry) -> list[str]:
+    out = []
+    tolerance = 1.0 / frame.scale  # one SVG unit: finer detail is not drawn
+    for poly in polygons(geometry):
+        poly = poly.simplify(tolerance, preserve_topology=True)
+        rings = [frame.path(poly.exterior.coords) + " Z"] + [frame.path(r.coords) + " Z" for r in poly.interiors]
+        out.append(f'<path d="{" ".join(rings)}" fill="#f4f1ea" fill-rule="evenodd" stroke="#555555" '
+                   f'stroke-width="1.2"/>')
+    return out
+
+
+def _star(x: float, y: float, r: float = 9) -> str:
+    pts = []
+    for i in range(10):
+        a = math.pi / 2 + i * math.pi / 5
+        rr = r if i % 2 == 0 else r * 0.45
+        pts.append(f"{round(x + rr * math.cos(a), 1)},{round(y - rr * math.sin(a), 1)}")
+    return f'<polygon points="{" ".join(pts)}" fill="#FFD400" stroke="#000000" stroke-width="0.9"/>'
+
+
+def _station(frame: Frame, s: Scenario, size: float = 11) -> list[str]:
+    x, y = frame.xy(s.station.location.lon, s.station.location.lat)
+    right = x > frame.width / 2  # the name goes towards the middle, so that it stays on the map
+    return [_star(x, y, size * 0.9), _label(x - size if right else x + size, y + size * 1.4, s.station.name,
+                                           size * 1.05, bold=True, anchor="end" if right else "start")]
+
+
+def town_map_svg(plan: Plan, scenario: Scenario, geometry=None, credit: str = "") -> str:
+    """The town: boundary, villages (grey dots), units (filled when open) in their zone's colour with their
+    ids, each courier vehicle's loop, the station, a zone legend and *credit* (the map data's attribution)."""
     s = scenario
-    units = {u.id: u for u in s.units}
+    lons = [v.location.lon for v in s.villages] + [u.location.lon for u in s.units] + [s.station.location.lon]
+    lats = [v.location.lat for v in s.villages] + [u.location.lat for u in s.units] + [s.station.location.lat]
+    if polygons(geometry):
+        minx, miny, maxx, maxy = geometry.bounds
+        lons += [minx, maxx]
+        lats += [miny, maxy]
+    frame = Frame(lons, lats, margin=0.03)
     colors = zone_colors([z.id for z in s.zones])
     zone_of = {u: z.id for z in s.zones for u in z.units}
+    units = {u.id: u for u in s.units}
     open_units = {d.unit for d in plan.units}
-
-    # extent: boundary, else every point
-    xs = [v.location.lon for v in s.villages] + [u.location.lon for u in s.units] + [s.station.location.lon]
-    ys = [v.location.lat for v in s.villages] + [u.location.lat for u in s.units] + [s.station.location.lat]
-    polys = polygons(geometry)
-    if polys:
-        minx, miny, maxx, maxy = geometry.bounds
-        xs += [minx, maxx]
-        ys += [miny, maxy]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    padx, pady = (x1 - x0) * 0.04 or 0.005, (y1 - y0) * 0.04 or 0.005
-    x0, x1, y0, y1 = x0 - padx, x1 + padx, y0 - pady, y1 + pady
-    aspect = 1 / max(0.1, math.cos(math.radians((y0 + y1) / 2)))
-    height_in = min(7.0, max(3.0, width_in * (y1 - y0) * aspect / (x1 - x0)))
-
-    fig = Figure(figsize=(width_in, height_in))
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
-    ax.set_aspect(aspect)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_linewidth(0.5)
-        spine.set_color("#999")
-
-    for poly in polys:
-        bx, by = poly.exterior.xy
-        ax.fill(bx, by, facecolor="#f4f1ea", edgecolor="#555", linewidth=1.0, zorder=0)
-        for ring in poly.interiors:
-            ix, iy = ring.xy
-            ax.fill(ix, iy, facecolor="white", edgecolor="#555", linewidth=0.6, zorder=0)
-
-    ax.scatter([v.location.lon for v in s.villages], [v.location.lat for v in s.villages],
-               s=5, color="#777", zorder=2, linewidths=0)
-
-    # courier loops: station → units in order → station, one line per vehicle
     st = s.station.location
+    out = _open(frame) + _boundary(frame, geometry)
+    for v in s.villages:
+        x, y = frame.xy(v.location.lon, v.location.lat)
+        out.append(f'<circle cx="{x}" cy="{y}" r="1.6" fill="#888888"/>')
     for zc in plan.routing.zones:
-        c = colors.get(zc.zone, "#333")
+        c = colors.get(zc.zone, "#333333")
         for i, r in enumerate(zc.routes):
-            pts = [(st.lon, st.lat)] + [(units[u].location.lon, units[u].location.lat)
-                                         for u in r.order if u in units] + [(st.lon, st.lat)]
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], color=c, linewidth=1.1, alpha=0.75,
-                    linestyle=LINESTYLES[i % len(LINESTYLES)], zorder=3)
-
+            pts = [(st.lon, st.lat)] + [(units[u].location.lon, units[u].location.lat) for u in r.order
+                                        if u in units] + [(st.lon, st.lat)]
+            dash = f' stroke-dasharray="{DASHES[i % len(DASHES)]}"' if DASHES[i % len(DASHES)] else ""
+            out.append(f'<path d="{frame.path(pts)}" fill="none" stroke="{c}" stroke-width="1.6" '
+                       f'stroke-opacity="0.8"{dash}/>')
     for u in s.units:
-        c = colors.get(zone_of.get(u.id, ""), "#333")
-        is_open = u.id in open_units
-        ax.scatter([u.location.lon], [u.location.lat], s=42 if is_open else 24, marker="o",
-                   facecolor=c if is_open else "white", edgecolor="black" if is_open else c,
-                   linewidths=0.6, zorder=4)
-        ax.annotate(u.id, (u.location.lon, u.location.lat), xytext=(3, 3), textcoords="offset points",
-                    fontsize=7.5, zorder=5, color="#111", path_effects=halo)
+        x, y = frame.xy(u.location.lon, u.location.lat)
+        c = colors.get(zone_of.get(u.id, ""), "#333333")
+        filled = u.id in open_units
+        out.append(f'<circle cx="{x}" cy="{y}" r="{4.5 if filled else 3.2}" fill="{c if filled else "#ffffff"}" '
+                   f'stroke="{"#000000" if filled else c}" stroke-width="0.8"/>')
+        out.append(_label(x + 5, y - 4, u.id, 12.5))
+    out += _station(frame, s, 12.5)
+    # legend: a line and a dot per zone, then the station
+    rows = [(colors[z.id], f"{z.id} {z.name}") for z in s.zones]
+    out.append(f'<rect x="6" y="6" width="190" height="{18 * len(rows) + 28}" fill="#ffffff" fill-opacity="0.9" '
+               f'stroke="#999999" stroke-width="0.6"/>')
+    for i, (c, text) in enumerate(rows):
+        y = 23 + 18 * i
+        out.append(f'<path d="M12 {y - 4} L32 {y - 4}" stroke="{c}" stroke-width="1.6"/>'
+                   f'<circle cx="22" cy="{y - 4}" r="4" fill="{c}" stroke="#000000" stroke-width="0.8"/>')
+        out.append(f'<text x="38" y="{y}" font-size="12.5" fill="#111111">{escape(text)}</text>')
+    y = 23 + 18 * len(rows)
+    out.append(_star(22, y - 4, 6) + f'<text x="38" y="{y}" font-size="12.5" fill="#111111">{escape(s.station.name)}</text>')
+    if credit:
+        out.append(f'<text x="{frame.width - 4}" y="{frame.height - 5}" font-size="12" text-anchor="end" '
+                   f'fill="#333333">{escape(credit)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
 
-    ax.scatter([st.lon], [st.lat], s=180, marker="*", color="#FFD400", edgecolor="black",
-               linewidths=0.8, zorder=6)
-    ax.annotate(s.station.name, (st.lon, st.lat), xytext=(6, -9), textcoords="offset points",
-                fontsize=8.5, fontweight="bold", zorder=7, path_effects=halo)
 
-    handles = [Line2D([], [], marker="o", linestyle="-", color=colors[z.id], markerfacecolor=colors[z.id],
-                      markeredgecolor="black", markersize=5, linewidth=1.1, label=f"{z.id} {z.name}")
-               for z in s.zones]
-    handles.append(Line2D([], [], marker="*", linestyle="", color="#FFD400", markeredgecolor="black",
-                          markersize=10, label=s.station.name))
-    ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=True, framealpha=0.9)
-
-    ax.text(0.995, 0.005, "© OpenStreetMap contributors", transform=ax.transAxes, ha="right", va="bottom",
-            fontsize=6, color="#333",
-            bbox=dict(facecolor="white", edgecolor="none", alpha=0.75, pad=1.0))
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
+def route_map_svg(scenario: Scenario, geometry, stops: list[tuple[str, float, float]], color: str,
+                  loops: list[list[int]] | None = None) -> str:
+    """A vehicle's or a team's way: the station, then *stops* ``(label, lon, lat)`` numbered in order,
+    joined in *loops* (lists of stop indices, each from and back to the station; default one loop of all),
+    over the boundary, zoomed to the places."""
+    st = scenario.station.location
+    frame = Frame([st.lon] + [x[1] for x in stops], [st.lat] + [x[2] for x in stops], margin=0.12, width=ROUTE_WIDTH)
+    out = _open(frame) + _boundary(frame, geometry)
+    for i, loop in enumerate(loops if loops is not None else [list(range(len(stops)))]):
+        pts = [(st.lon, st.lat)] + [(stops[k][1], stops[k][2]) for k in loop] + [(st.lon, st.lat)]
+        dash = f' stroke-dasharray="{DASHES[i % len(DASHES)]}"' if DASHES[i % len(DASHES)] else ""
+        out.append(f'<path d="{frame.path(pts)}" fill="none" stroke="{color}" stroke-width="2"{dash}/>')
+    for label, lon, lat in stops:
+        x, y = frame.xy(lon, lat)
+        out.append(f'<circle cx="{x}" cy="{y}" r="4.5" fill="{color}" stroke="#000000" stroke-width="0.8"/>')
+        out.append(_label(x + 6, y - 5, label, 14))
+    out += _station(frame, scenario, 14)
+    out.append("</svg>")
+    return "\n".join(out)

@@ -1,18 +1,25 @@
-"""Plain data for the printed plan: (Plan, Scenario) → dicts and lists.
+"""The printed set's view model: (Plan, Scenario, language) → plain data, every word final.
 
-Every lookup, sort, grouping and total happens here, so the templates only
-format.  One function per document:
+Both faces of the set read this one model and only lay it out: the print
+template (``print/plan.typ``, Typst, for ``rosters.pdf``) and the screen
+template (``screen.html``, Jinja, for ``index.html``), so a figure is worked
+out once and both show the same text.  Every value here is JSON data
+(strings, numbers, lists, dicts); times are already clock strings, hours
+``h:mm``, labels in the set's language.
 
-* :func:`overview_view`  — KPIs and the group → unit timetable (``overview.html``);
-* :func:`roster_view`    — one roster per open unit (``roster.html``);
-* :func:`route_view`     — one sheet per courier vehicle, and the shuttles (``route_sheet.html``);
-* :func:`handover_view`  — handover lines per pickup, by vehicle (``handover.html``);
-* :func:`notice_view`    — one notice per village (``notice.html``).
+One function per document, in its own module:
 
-:func:`common_view` holds what every page needs (scenario name, round date,
-print time, language).  Times stay minutes (the templates use ``hhmm``);
-labels come from :func:`natplan.templates.i18n.t`.  Special-needs people appear by
-id and category only — never by name.
+* :func:`overview_view` (here) — headline times, KPIs, warnings, the group timetable;
+* :func:`notes_view` (here) — the planner's last page (方案说明): solver methods, gaps, bounds;
+* :func:`natplan.templates.view_units.roster_view` — one roster per open unit;
+* :func:`natplan.templates.view_home.home_view` — one sheet per home-visit team;
+* :func:`natplan.templates.view_routes.route_view` — courier and shuttle sheets, handover sheets;
+* :func:`natplan.templates.view_notices.notice_view` — one notice per village.
+
+Fields that the staffing and courier planners may add to the plan later are
+read with ``getattr(..., default)`` in the one place that needs them, so a
+new field shows up on the sheets by changing that place only.
+Special-needs people appear by id and category only — never by name.
 """
 from __future__ import annotations
 
@@ -21,10 +28,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from natplan.models.clock import format_clock
 from natplan.models.plan import Plan
 from natplan.models.scenario import ROLE_ZH, Role, Scenario
-from natplan.templates.i18n import t
-from natplan.templates.render import hhmm
+from natplan.templates.i18n import LABELS, t
+from natplan.templates.messages import method_text, warning_text
 
 ROLE_EN = {
     Role.lead: "Lead",
@@ -36,6 +44,7 @@ ROLE_EN = {
 
 
 def role_label(role: str, lang: str) -> str:
+    """A role's name in *lang* (an unknown role as it is)."""
     try:
         r = Role(role)
     except ValueError:
@@ -43,24 +52,30 @@ def role_label(role: str, lang: str) -> str:
     return ROLE_EN[r] if lang == "en" else ROLE_ZH[r]
 
 
+def hm(minute: float | None) -> str:
+    """A clock time, "08:30" ("" for None)."""
+    return format_clock(minute)
+
+
 def span(a: float | None, b: float | None) -> str:
     """"08:00–08:30" (an en dash, the same in both languages)."""
-    return f"{hhmm(a)}–{hhmm(b)}"
+    return f"{format_clock(a)}–{format_clock(b)}"
 
 
-def nobreak(text: str) -> str:
-    """Text that never breaks across lines: no-break spaces, and word joiners
-    (U+2060, invisible, not extracted) between characters where Chinese would break."""
-    out = []
-    for ch in text.replace(" ", "\u00a0"):
-        if out and (ord(ch) > 0x2E80 or ord(out[-1][-1]) > 0x2E80):
-            out.append("\u2060")
-        out.append(ch)
-    return "".join(out)
+def duration(minutes: float) -> str:
+    """Minutes as hours and minutes: 195 → "3:15"."""
+    m = int(round(minutes))
+    return f"{m // 60}:{m % 60:02d}"
 
 
 def households_label(rng: tuple[int, int] | list[int], lang: str) -> str:
+    """A household range: "第1–30户" / "no. 1–30"."""
     return t("hh_fmt", lang).format(a=rng[0], b=rng[1])
+
+
+def load_label(tubes: int, boxes: int, lang: str) -> str:
+    """"5管 / 1箱" / "5 tubes / 1 box"."""
+    return t("load_fmt", lang).format(tubes=tubes, boxes=boxes)
 
 
 @dataclass
@@ -85,6 +100,10 @@ class Index:
     @cached_property
     def groups(self):
         return {g.id: g for g in self.scenario.groups}
+
+    @cached_property
+    def specials(self):
+        return {sp.id: sp for sp in self.scenario.special_needs}
 
     @cached_property
     def zone_of_unit(self):
@@ -145,7 +164,22 @@ class Index:
 
     @cached_property
     def vehicle_names(self) -> dict[str, str]:
-        return {v.id: v.name for v in self.scenario.station.vehicles}
+        return {v.id: v.name for z in self.scenario.zones for v in z.fleet()} | {
+            v.id: v.name for v in self.scenario.station.vehicles}
+
+    def unit_name(self, uid: str | None) -> str:
+        u = self.units.get(uid)
+        return u.name if u else (uid or "")
+
+    def grid_name(self, gid: str) -> str:
+        g = self.grids.get(gid)
+        return g.name if g else gid
+
+    def place_name(self, pid: str) -> str:
+        """A unit's or the station's name (home-visit samples go to either)."""
+        if pid == self.scenario.station.id:
+            return self.scenario.station.name
+        return self.unit_name(pid)
 
 
 def scenario_title(s: Scenario, lang: str) -> str:
@@ -154,7 +188,16 @@ def scenario_title(s: Scenario, lang: str) -> str:
     return s.name
 
 
+def attribution(s: Scenario, lang: str) -> str:
+    """The map credit: OpenStreetMap's in the set's language, or the scenario's own text."""
+    own = s.region.attribution or ""
+    if not own or "OpenStreetMap" in own:
+        return t("osm_credit", lang)
+    return own
+
+
 def common_view(plan: Plan, scenario: Scenario, lang: str, printed_at: str) -> dict[str, Any]:
+    """What every page needs: names, dates, the print time, and every label in *lang* (``L``)."""
     return {
         "lang": lang,
         "html_lang": "en" if lang == "en" else "zh-CN",
@@ -163,53 +206,94 @@ def common_view(plan: Plan, scenario: Scenario, lang: str, printed_at: str) -> d
         "printed_at": printed_at,
         "printed_label": f"{t('printed_at', lang)} {printed_at}",
         "title": f"{scenario_title(scenario, lang)} {scenario.parameters.date} {t('doc_title', lang)}",
-        "attribution": scenario.region.attribution or "© OpenStreetMap contributors",
+        "attribution": attribution(scenario, lang),
+        "L": {key: pair[1] if lang == "en" else pair[0] for key, pair in LABELS.items()},
     }
 
 
-def _gap(stats, lang: str) -> str:
-    if stats.optimal:
-        return f"{stats.gap * 100:.2f}% ({t('optimal', lang)})"
-    return f"{stats.gap * 100:.2f}%"
+def instruction(scenario: Scenario, key: str, lang: str) -> str:
+    """A short fixed text of the sheets (``courier_late``, ``missed_slot`` ...): the scenario's own
+    (``instructions``), or natplan's in *lang*."""
+    own = getattr(scenario.instructions, key, None) if scenario.instructions is not None else None
+    return own or t("ins_" + key, lang)
+
+
+def destination(scenario: Scenario, lang: str) -> dict[str, Any]:
+    """Where the shuttles go: the lab, or a city transfer point (by the scenario's flag, else its name)."""
+    lab = scenario.lab
+    transfer = lab.transfer_point if lab.transfer_point is not None else "转运" in lab.name
+    return {"name": lab.name, "address": lab.address or "", "transfer": transfer,
+            "kind": t("transfer_point" if transfer else "lab_only", lang)}
+
+
+# ------------------------------------------------------------------ headline times
+def headline_times(plan: Plan, scenario: Scenario, lang: str) -> list[dict[str, Any]]:
+    """The round's four ends, each on its own line: walk-in sampling done, home visits done, the last
+    sample at the lab (or transfer point), and all results (the lab's queue at its capacity)."""
+    p = scenario.parameters
+    k = plan.kpis
+    teams = plan.staffing.home_teams
+    home_done = max((m + p.home_visit_service_min for team in teams for _, m in team.stops), default=None)
+    carried = [x for x in plan.routing.shuttles.trips if x.tubes]
+    at_lab = max((x.arrive for x in carried), default=None)
+    dest = destination(scenario, lang)
+    rows = [
+        {"label": t("done_walk_in", lang), "value": hm(k.finish), "alert": k.finish > p.deadline,
+         "note": f"{t('deadline', lang)} {hm(p.deadline)}"},
+        {"label": t("done_home", lang), "value": hm(home_done) if home_done is not None else t("none", lang),
+         "alert": home_done is not None and home_done > p.deadline,
+         "note": t("home_teams_fmt", lang).format(n=len(teams))},
+        {"label": t("done_at_lab", lang).format(kind=dest["kind"]), "value": hm(at_lab), "alert": False,
+         "note": dest["name"]},
+    ]
+    tested = [x.tested for x in carried if getattr(x, "tested", None) is not None]
+    if scenario.lab.tubes_per_hour and carried:
+        if tested:  # the plan has the lab's queue already
+            done = max(tested)
+        else:
+            from natplan.scheduler.city import lab_queue
+
+            done, _ = lab_queue([(x.arrive, x.tubes) for x in carried], scenario.lab.tubes_per_hour)
+        rows.append({"label": t("done_results", lang), "value": hm(done), "alert": False,
+                     "note": t("lab_rate_fmt", lang).format(n=scenario.lab.tubes_per_hour)})
+    else:
+        rows.append({"label": t("done_results", lang), "value": "—", "alert": False,
+                     "note": t("lab_rate_missing", lang)})
+    return rows
 
 
 # ------------------------------------------------------------------ overview
 def overview_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = None) -> dict[str, Any]:
+    """Headline times, KPIs (no solver figures: those are on the notes page), warnings, the group timetable."""
     ix = ix or Index(plan, scenario)
     k, p, s = plan.kpis, scenario.parameters, scenario
     mins, metres = t("minutes", lang), t("metres", lang)
     available = sum(z.vehicles_available for z in plan.routing.zones)
+    fleet_use = plan.routing.fleet
+    if fleet_use is not None:  # the zones' vehicles and the station's that the shuttles leave free
+        available = fleet_use.available - len(fleet_use.shuttle_vehicles)
     sh = plan.routing.shuttles
-    late = k.finish > p.deadline
     rows = [
-        (t("people", lang), f"{k.people:,}", ""),
-        (t("walk_in", lang), f"{k.walk_in:,}", ""),
-        (t("home_visits", lang), f"{k.home_visits:,}",
-         t("home_teams_fmt", lang).format(n=len(plan.staffing.home_teams))),
-        (t("units_open", lang), f"{k.units_open} / {len(s.units)}", ""),
-        (t("groups_used", lang), f"{k.groups_used} / {len(s.groups)}", ""),
-        (t("finish", lang), hhmm(k.finish),
-         f"{t('deadline', lang)} {hhmm(p.deadline)}: {t('late' if late else 'on_time', lang)}"),
-        (t("bound", lang), hhmm(k.bound), f"{t('finish_ratio', lang)} {k.finish_ratio:.2f}"),
-        (t("peak_queue", lang), f"{k.peak_queue:.0f}",
-         f"{t('waiting_room', lang)} ≤ {min(u.waiting_room for u in s.units)}"),
-        (t("worst_age", lang),
-         "" if k.worst_sample_age_min is None else f"{k.worst_sample_age_min:.0f} {mins}",
+        ("people", f"{k.people:,}", ""),
+        ("walk_in", f"{k.walk_in:,}", ""),
+        ("home_visits", f"{k.home_visits:,}", t("home_teams_fmt", lang).format(n=len(plan.staffing.home_teams))),
+        ("units_open", f"{k.units_open} / {len(s.units)}", ""),
+        ("groups_used", f"{k.groups_used} / {len(s.groups)}", ""),
+        ("peak_queue", f"{k.peak_queue:.0f}", f"{t('waiting_room', lang)} ≤ {min(u.waiting_room for u in s.units)}"),
+        ("worst_age", "" if k.worst_sample_age_min is None else f"{k.worst_sample_age_min:.0f} {mins}",
          f"{t('age_limit', lang)} {p.sample_age_limit_min} {mins}"),
-        (t("courier_vehicles", lang), f"{k.courier_vehicles or 0} / {available}",
-         f"{t('lower_bound', lang)} {plan.routing.stats.bound:.0f}"),
-        (t("shuttle_vehicles", lang), f"{sh.vehicles_used} / {len(s.station.vehicles)}",
+        ("courier_vehicles", f"{k.courier_vehicles or 0} / {available}", ""),
+        ("shuttle_vehicles", f"{sh.vehicles_used} / {len(s.station.vehicles)}",
          t("every_min", lang).format(n=sh.cadence_min)),
-        (t("walk_mean", lang), f"{k.walk_mean_m:,.0f} {metres}", ""),
-        (t("walk_max", lang), f"{k.walk_max_m:,.0f} {metres}", f"≤ {p.max_walk_m:,} {metres}"),
-        (t("gap_assign", lang), _gap(plan.assignment.stats, lang), plan.assignment.stats.method),
-        (t("gap_staff", lang), _gap(plan.staffing.stats, lang), plan.staffing.stats.method),
-        (t("gap_route", lang), _gap(plan.routing.stats, lang), plan.routing.stats.method),
+        ("walk_mean", f"{k.walk_mean_m:,.0f} {metres}", ""),
+        ("walk_max", f"{k.walk_max_m:,.0f} {metres}", f"≤ {p.max_walk_m:,} {metres}"),
     ]
-    alerts = {t("finish", lang): late,
-              t("courier_vehicles", lang): (k.courier_vehicles or 0) > available,
-              t("worst_age", lang): (k.worst_sample_age_min or 0) > p.sample_age_limit_min}
-    kpis = [{"label": a, "value": b, "note": c, "alert": alerts.get(a, False)} for a, b, c in rows]
+    alerts = {"courier_vehicles": (k.courier_vehicles or 0) > available or bool(fleet_use and fleet_use.extra),
+              "worst_age": (k.worst_sample_age_min or 0) > p.sample_age_limit_min}
+    kpis = [{"label": t(key, lang), "value": value, "note": note, "alert": alerts.get(key, False)}
+            for key, value, note in rows]
+    fleet = fleet_view(plan, scenario, lang)
+    kpis += fleet["rows"]  # vehicles used, units by interval, what strict loops would need
 
     by_group = defaultdict(list)
     for v in plan.staffing.visits:
@@ -217,275 +301,120 @@ def overview_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = 
     timetable = []
     for g in s.groups:
         visits = sorted(by_group.get(g.id, []), key=lambda v: v.arrive)
-        if not visits:
-            continue
-        timetable.append({
-            "id": g.id,
-            "name": g.name,
-            "size": len(g.members),
-            "stays": [{
-                "unit": v.unit,
-                "unit_name": ix.units[v.unit].name if v.unit in ix.units else v.unit,
-                "arrive": v.arrive, "open": v.open, "close": v.close, "leave": v.leave,
-            } for v in visits],
-        })
-    return {"kpis": kpis, "timetable": timetable, "warnings": list(plan.warnings)}
+        if visits:
+            timetable.append({"id": g.id, "name": g.name, "size": len(g.members), "stays": [{
+                "unit": v.unit, "unit_name": ix.unit_name(v.unit),
+                "arrive": hm(v.arrive), "open": hm(v.open), "close": hm(v.close), "leave": hm(v.leave),
+            } for v in visits]})
+    return {"headline": headline_times(plan, scenario, lang), "kpis": kpis, "timetable": timetable,
+            "warnings": [warning_text(w, lang, i) for i, w in enumerate(plan.warnings)], "fleet": fleet}
 
 
-# ------------------------------------------------------------------ rosters
-def _member_rows(group_id: str, unit: str, group, lang: str, shifts_by) -> list[dict]:
-    """Members of a group at a unit, those with the same hours on one row (fewer table cells)."""
-    rows: dict[tuple, dict] = {}
-    for m in group.members:
-        mine = [x for x in shifts_by.get((group_id, m.name), []) if x.unit == unit]
-        if not mine:
-            continue
-        work = tuple((x.start, x.end) for x in mine if x.kind == "work")
-        gear = tuple((x.start, x.end) for x in mine if x.kind == "gear")
-        meal = tuple((x.start, x.end) for x in mine if x.kind == "meal")
-        key = (work, gear, meal)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = {
-                "people": [],
-                "work": "  ".join(span(a, b) for a, b in work),
-                "gear": "  ".join(span(a, b) for a, b in gear),
-                "meal": "  ".join(span(a, b) for a, b in meal),
-                "hours": f"{sum(b - a for a, b in work) / 60:.1f}",
-            }
-        row["people"].append(f"{role_label(m.role, lang)}\u00a0{m.name}")
-    return list(rows.values())
-
-
-def roster_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = None) -> list[dict[str, Any]]:
-    """One roster per open unit, in scenario order."""
-    ix = ix or Index(plan, scenario)
-    shifts_by = defaultdict(list)
-    for x in sorted(plan.staffing.shifts, key=lambda x: x.start):
-        shifts_by[(x.group, x.member)].append(x)
-    visits_by_unit = defaultdict(list)
-    for v in sorted(plan.staffing.visits, key=lambda v: v.arrive):
-        visits_by_unit[v.unit].append(v)
-    specials_by_unit = defaultdict(list)
-    for sp in scenario.special_needs:
-        u = ix.main_unit_of_grid.get(sp.grid)
-        if u is not None:
-            specials_by_unit[u].append(sp)
-
-    out = []
-    for uid in ix.open_units:
-        unit, day = ix.units[uid], ix.unit_day[uid]
-        zone = ix.zone_of_unit.get(uid)
-        groups = []
-        for v in visits_by_unit.get(uid, []):
-            g = ix.groups.get(v.group)
-            groups.append({
-                "id": v.group,
-                "name": g.name if g else v.group,
-                "arrive": v.arrive, "open": v.open, "close": v.close, "leave": v.leave,
-                "members": _member_rows(v.group, uid, g, lang, shifts_by) if g else [],
-            })
-        slots = [{
-            "time": span(x.start, x.end),
-            "start": x.start,
-            "where": f"{ix.grids[x.grid].name if x.grid in ix.grids else x.grid}\u00a0{households_label(x.households, lang)}",
-            "grid": ix.grids[x.grid].name if x.grid in ix.grids else x.grid,
-            "grid_id": x.grid,
-            "households": households_label(x.households, lang),
-            "people": x.people,
-        } for x in ix.slots_by_unit.get(uid, [])]
-        pickups = [{
-            "time": p.time, "vehicle": vehicle, "loop": n, "people": p.people,
-            "tubes": p.tubes, "boxes": p.boxes,
-            "text": t("pickup_fmt", lang).format(time=hhmm(p.time), vehicle=vehicle, n=n, people=p.people,
-                                                  tubes=p.tubes, boxes=p.boxes),
-        } for p, vehicle, n in ix.pickups_by_unit.get(uid, [])]
-        homes = []
-        for sp in specials_by_unit.get(uid, []):
-            team, minute = ix.home_stop.get(sp.id, ("", None))
-            homes.append({
-                "id": sp.id,
-                "grid": ix.grids[sp.grid].name if sp.grid in ix.grids else sp.grid,
-                "category": t("cat_" + str(sp.category.value), lang),
-                "team": team,
-                "time": minute,
-            })
-        homes.sort(key=lambda h: (h["time"] is None, h["time"] or 0, h["id"]))
-        for h in homes:  # no-break spaces: a line breaks between people, never inside one
-            h["text"] = nobreak(" ".join(x for x in (h["id"], h["category"], h["team"], hhmm(h["time"])) if x))
-        slot_rows = (len(slots) + 1) // 2 if len(slots) > 10 else len(slots)
-        height_mm = (18 + sum(14 + 8 * len(g["members"]) for g in groups) + 14 + 4.6 * slot_rows
-                     + 9 + 4.6 * -(-len(pickups) // 3) + 9 + 4.2 * -(-len(homes) // 6) + 20)
-        out.append({
-            "id": uid,
-            "name": unit.name,
-            "dense": height_mm > 225,  # smaller type so that the roster stays on one page
-            "desks": unit.desks,
-            "zone": f"{zone.id} {zone.name}" if zone else "",
-            "zone_color": ix.zone_color.get(zone.id, "#888") if zone else "#888",
-            "people": day.people,
-            "open": day.open,
-            "close": day.close,
-            "finish": day.finish,
-            "rate": f"{day.rate_per_hour:.0f}",
-            "peak_queue": f"{day.peak_queue:.0f}",
-            "groups": groups,
-            "slots": slots,
-            "pickup_rows": [pickups[i:i + 3] for i in range(0, len(pickups), 3)],
-            # long slot lists go side by side (two slots a row) so the roster stays on one page
-            "slot_rows": ([slots[i:i + 2] for i in range(0, len(slots), 2)] if len(slots) > 10
-                          else [[x] for x in slots]),
-            "slot_cols": 2 if len(slots) > 10 else 1,
-            "slot_people": sum(x["people"] for x in slots),
-            "pickups": pickups,
-            "pickup_tubes": sum(x["tubes"] for x in pickups),
-            "pickup_boxes": sum(x["boxes"] for x in pickups),
-            "homes": homes,
-            "homes_text": ("; " if lang == "en" else "；").join(h["text"] for h in homes),
-        })
-    return out
-
-
-# ------------------------------------------------------------------ route sheets
-def route_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = None) -> dict[str, Any]:
-    """One sheet per courier vehicle (loops × stops), then the shuttle timetable."""
-    ix = ix or Index(plan, scenario)
+# ------------------------------------------------------------------ the courier fleet
+def fleet_choice_text(c, plan: Plan, scenario: Scenario, lang: str) -> str:
+    """One thing the courier plan does because strict loops do not fit the vehicles, and why, in words
+    (a :class:`natplan.models.plan.FleetChoice`)."""
     zones = {z.id: z for z in scenario.zones}
-    sheets = []
-    for zc in plan.routing.zones:
-        zone = zones.get(zc.zone)
-        for r in zc.routes:
-            order = list(r.order)
-            for loop in r.loops:  # a unit not in the order (should not happen): append it
-                for p in loop.stops:
-                    if p.unit not in order:
-                        order.append(p.unit)
-            loops = []
-            for n, loop in enumerate(r.loops, 1):
-                at = {p.unit: p for p in loop.stops}
-                loops.append({
-                    "n": n,
-                    "depart": loop.depart,
-                    "back": loop.back,
-                    "cells": [at[u].time if u in at else None for u in order],
-                    "tubes": sum(p.tubes for p in loop.stops),
-                    "boxes": sum(p.boxes for p in loop.stops),
-                })
-            sheets.append({
-                "zone": zc.zone,
-                "zone_name": zone.name if zone else zc.zone,
-                "zone_color": ix.zone_color.get(zc.zone, "#888"),
-                "vehicle": r.vehicle,
-                "interval": zc.interval_min,
-                "loop_min": r.loop_min,
-                "crew": t("crew_fmt", lang).format(c=zone.crew.cadres, m=zone.crew.medics, d=zone.crew.drivers)
-                if zone else "",
-                "stops": [{"id": u, "name": ix.units[u].name if u in ix.units else u} for u in order],
-                "loops": loops,
-                "tubes": sum(x["tubes"] for x in loops),
-                "boxes": sum(x["boxes"] for x in loops),
-                "note": zc.note,
-            })
-    sh = plan.routing.shuttles
-    trips = [{
-        "vehicle": x.vehicle,
-        "vehicle_name": ix.vehicle_names.get(x.vehicle, x.vehicle),
-        "depart": x.depart, "arrive": x.arrive, "back": x.back,
-        "tubes": x.tubes, "boxes": x.boxes,
-        "oldest_swab": x.oldest_swab, "age": f"{x.worst_age_min:.0f}",
-        "late": x.worst_age_min > scenario.parameters.sample_age_limit_min,
-    } for x in sorted(sh.trips, key=lambda x: (x.depart, x.vehicle))]
-    return {
-        "sheets": sheets,
-        "station": scenario.station.name,
-        "lab": scenario.lab.name,
-        "lab_address": scenario.lab.address or "",
-        "shuttles": {
-            "cadence": sh.cadence_min,
-            "round_trip": sh.round_trip_min,
-            "vehicles_used": sh.vehicles_used,
-            "fewest": sh.fewest_vehicles,
-            "worst_age": f"{sh.worst_age_min:.0f}",
-            "trips": trips,
-            "tubes": sum(x["tubes"] for x in trips),
-            "boxes": sum(x["boxes"] for x in trips),
-        },
-    }
+    sep = t("list_sep", lang)
+    fleet = plan.routing.fleet
+    zone = zones.get(c.zone)
+    base = zone.interval_min if zone else 0
+    words = {"zone": c.zone, "zone_name": zone.name if zone else c.zone, "vehicles": sep.join(c.vehicles) or "—",
+             "units": sep.join(c.units), "at": hm(c.at), "needed": c.needed, "have": c.have, "to_zone": c.to_zone,
+             "interval": c.interval_min, "base": base, "loop": c.loop_min, "point": c.meeting_point,
+             "h": scenario.fleet.station_handover_min, "limit": scenario.parameters.sample_age_limit_min}
+    if c.kind == "interval" and c.reason == "short" and fleet is not None:
+        words.update(needed=fleet.strict_needed, have=fleet.available)
+    key = {"lend": "fleet_lend", "move": "fleet_move"}.get(c.kind, f"fleet_{c.kind}_{c.reason}")
+    return t(key, lang).format(**words)
 
 
-# ------------------------------------------------------------------ handover
-# Handover lines that fit on one A4 page with the heading, header row and total (rows are 7.5 mm).
-HANDOVER_LINES_PER_PAGE = 25
+def fleet_view(plan: Plan, scenario: Scenario, lang: str) -> dict[str, Any]:
+    """The fleet on the overview: what strict loops would need, units by interval, and every choice in words."""
+    f = plan.routing.fleet
+    if f is None:
+        return {"title": t("fleet_title", lang), "strict": "", "choices": [], "rows": []}
+    interval = min((z.interval_min for z in scenario.zones), default=30)
+    strict = ""
+    if f.strict_needed is not None:
+        more = f.strict_needed - f.available
+        strict = (t("strict_short_fmt", lang).format(interval=interval, n=f.strict_needed, m=more) if more > 0
+                  else t("strict_fits_fmt", lang).format(interval=interval, n=f.strict_needed))
+    sep = t("list_sep", lang)
+    every = sep.join(t("every_count_fmt", lang).format(n=k, k=n) for k, n in f.units_by_interval.items())
+    used_note = t("fleet_used_note", lang).format(shuttles=sep.join(f.shuttle_vehicles) or "—",
+                                                  lent=sep.join(f.lent) or "—")
+    if f.extra:
+        used_note += "；" if lang != "en" else "; "
+        used_note += t("fleet_extra_note", lang).format(n=f.extra)
+    rows = [
+        {"label": t("fleet_used", lang), "value": f"{f.used} / {f.available}", "note": used_note,
+         "alert": f.used > f.available or f.extra > 0},
+        {"label": t("units_by_interval", lang), "value": every, "note": "", "alert": False},
+    ]
+    if f.strict_needed is not None:
+        rows.append({"label": t("strict_need", lang), "value": str(f.strict_needed), "note": strict,
+                     "alert": False})
+    choices = [fleet_choice_text(c, plan, scenario, lang) for c in f.choices] or [t("fleet_none", lang)]
+    return {"title": t("fleet_title", lang), "strict": strict, "choices": choices, "rows": rows}
 
 
-def handover_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = None) -> list[dict[str, Any]]:
-    """Handover lines per pickup, by courier vehicle: one page (sheet) each, or several for a long list
-    (``sheet`` of ``sheets``; the totals are the vehicle's, printed on its last sheet)."""
-    ix = ix or Index(plan, scenario)
+def fleet_notes(plan: Plan, scenario: Scenario, lang: str, zone: str, vehicle: str, units: list[str]) -> list[str]:
+    """The fleet choices that concern one route sheet: its zone's lending of this vehicle, and its units'."""
+    f = plan.routing.fleet
+    if f is None:
+        return []
+    mine = set(units)
     out = []
-    for zc in plan.routing.zones:
-        for r in zc.routes:
-            lines = []
-            for n, loop in enumerate(r.loops, 1):
-                for p in loop.stops:
-                    lines.append({
-                        "loop": n, "time": p.time,
-                        "when": t("loop_fmt", lang).format(n=n, time=hhmm(p.time)),
-                        "load": t("load_fmt", lang).format(tubes=p.tubes, boxes=p.boxes), "unit": p.unit,
-                        "unit_name": ix.units[p.unit].name if p.unit in ix.units else p.unit,
-                        "people": p.people, "tubes": p.tubes, "boxes": p.boxes,
-                    })
-            if not lines:
-                continue
-            # A long list goes on several sheets of equal length, each one page by construction, so
-            # that the page count is known before layout (the PDF is numbered in parallel halves).
-            sheets = -(-len(lines) // HANDOVER_LINES_PER_PAGE)
-            size = -(-len(lines) // sheets)
-            for k in range(sheets):
-                out.append({"vehicle": r.vehicle, "zone": zc.zone,
-                            "zone_color": ix.zone_color.get(zc.zone, "#888"),
-                            "lines": lines[k * size:(k + 1) * size],
-                            "sheet": k + 1, "sheets": sheets, "last": k == sheets - 1,
-                            "tubes": sum(x["tubes"] for x in lines),
-                            "boxes": sum(x["boxes"] for x in lines)})
+    for c in f.choices:
+        if (c.kind == "lend" and c.zone == zone and vehicle in c.vehicles) or (
+                c.kind in ("interval", "move") and mine & set(c.units)) or (
+                c.kind == "relay" and (c.zone == zone or vehicle in c.vehicles)):
+            out.append(fleet_choice_text(c, plan, scenario, lang))
     return out
 
 
-# ------------------------------------------------------------------ notices
-def notice_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = None) -> list[dict[str, Any]]:
-    """One notice per village: for each of its grids (and unit), the times by household range."""
-    ix = ix or Index(plan, scenario)
-    slots_by_grid = defaultdict(list)
-    for s in plan.slots:
-        slots_by_grid[s.grid].append(s)
-    out = []
-    for v in scenario.villages:
-        rows = []
-        for g in v.grids:
-            by_unit: dict[str, list] = {}
-            for s in sorted(slots_by_grid.get(g.id, []), key=lambda s: (s.start, s.households[0])):
-                by_unit.setdefault(s.unit, []).append(s)
-            for unit, slots in by_unit.items():
-                rows.append({
-                    "grid": g.name,
-                    "unit": ix.units[unit].name if unit in ix.units else unit,
-                    "lines": [nobreak(f"{span(s.start, s.end)} {households_label(s.households, lang)}")
-                              for s in slots],
-                })
-        n_lines = sum(len(r["lines"]) for r in rows)
-        out.append({"id": v.id, "name": v.name, "grids": [g.name for g in v.grids], "rows": rows,
-                    "size": "small" if n_lines > 16 else ("medium" if n_lines > 11 else "large")})
-    return out
+# ------------------------------------------------------------------ the planner's notes
+def _gap(stats, lang: str) -> str:
+    text = f"{stats.gap * 100:.2f}%"
+    return f"{text}（{t('optimal', lang)}）" if stats.optimal and lang != "en" else (
+        f"{text} ({t('optimal', lang)})" if stats.optimal else text)
+
+
+def notes_view(plan: Plan, scenario: Scenario, lang: str) -> dict[str, Any]:
+    """The last page, for the planner: how each part was solved and how far from proven best it may be."""
+    k, sh = plan.kpis, plan.routing.shuttles
+    rows = [
+        {"label": t("gap_assign", lang), "value": _gap(plan.assignment.stats, lang),
+         "note": method_text(plan.assignment.stats.method, lang)},
+        {"label": t("gap_staff", lang), "value": _gap(plan.staffing.stats, lang),
+         "note": method_text(plan.staffing.stats.method, lang)},
+        {"label": t("gap_route", lang), "value": _gap(plan.routing.stats, lang),
+         "note": method_text(plan.routing.stats.method, lang)},
+        {"label": t("bound", lang), "value": hm(k.bound), "note": f"{t('finish_ratio', lang)} {k.finish_ratio:.2f}"},
+        {"label": t("courier_lower_bound", lang), "value": f"{plan.routing.stats.bound:.0f}",
+         "note": t("needed_fmt", lang).format(n=k.courier_vehicles or 0)},
+        {"label": t("fewest_shuttles", lang), "value": str(sh.fewest_vehicles),
+         "note": t("used_fmt", lang).format(n=sh.vehicles_used)},
+    ]
+    return {"rows": rows, "seed": plan.seed, "sha": plan.scenario_sha256[:12], "version": plan.natplan_version}
 
 
 def all_views(plan: Plan, scenario: Scenario, lang: str, printed_at: str) -> dict[str, Any]:
-    """Everything ``document.html`` needs."""
+    """The whole set's view model (both templates read it)."""
+    from natplan.templates.view_home import home_view
+    from natplan.templates.view_notices import notice_view
+    from natplan.templates.view_routes import handover_view, route_view
+    from natplan.templates.view_units import roster_view
+
     ix = Index(plan, scenario)
     return {
         **common_view(plan, scenario, lang, printed_at),
         "overview": overview_view(plan, scenario, lang, ix),
         "rosters": roster_view(plan, scenario, lang, ix),
+        "teams": home_view(plan, scenario, lang, ix),
         "routes": route_view(plan, scenario, lang, ix),
         "handovers": handover_view(plan, scenario, lang, ix),
         "notices": notice_view(plan, scenario, lang, ix),
+        "notes": notes_view(plan, scenario, lang),
     }

@@ -23,8 +23,9 @@ pypdf = pytest.importorskip("pypdf")
 from natplan.outfolder import current_umask  # noqa: E402
 from natplan.templates import render  # noqa: E402
 from natplan.templates.render import (  # noqa: E402
-    environment, hhmm, mask_id, missing_glyphs, pct, render_html, thousands, write_pdf,
+    environment, missing_glyphs, pct, render_html, thousands, write_pdf,
 )
+from natplan.models.ledger.ids import mask_id  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -113,6 +114,7 @@ def chinese_pdf(tmp_path_factory) -> Path:
 
 # ---------------------------------------------------------------- filters
 def test_filters():
+    hhmm = render.FILTERS["hhmm"]
     assert hhmm(510) == "08:30"
     assert hhmm(0) == "00:00"
     assert hhmm(1439) == "23:59"
@@ -122,7 +124,8 @@ def test_filters():
     assert thousands(1234567.891, 1) == "1,234,567.9"
     assert mask_id("370285199001011234") == "370285********1234"
     assert mask_id("37028519900101123X") == "370285********123X"
-    assert mask_id("12345") == "*****"
+    assert mask_id("12345") == "********"  # the one rule of natplan.models.ledger.ids
+    assert render.FILTERS["mask_id"] is mask_id
     assert pct(0.853) == "85%"
     assert pct(0.853, 1) == "85.3%"
 

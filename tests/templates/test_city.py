@@ -1,0 +1,76 @@
+"""The city overview's tables and workbook from a hand-made joined plan of two townships, one not planned.
+
+(The whole city run, with its map and PDF, is tested in tests/scheduler/test_city.py.)
+"""
+
+import io
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+
+from natplan.models.city_plan import CityKpis, CityPlan, DistrictKpis, LabLoad, TownshipResult  # noqa: E402
+from natplan.models.plan import Explanation, Kpis  # noqa: E402
+from natplan.templates.city import city_tables, city_xlsx  # noqa: E402
+
+KPIS = Kpis(people=6000, walk_in=5976, home_visits=24, units_open=3, groups_used=3, finish=700, bound=650.4,
+            finish_ratio=1.187, peak_queue=120.0, walk_mean_m=510.2, walk_max_m=1900.0, worst_sample_age_min=181.6,
+            courier_vehicles=2)
+PLAN = CityPlan(
+    city="测试市", city_sha256="0" * 64, seed=7, natplan_version="0",
+    townships=[
+        TownshipResult(id="370202004", name="云南路街道", district="市南区", people=6000, lab="L1", lab_minutes=7.44,
+                       planned=True, folder="townships/370202004", scenario_sha256="1" * 64, kpis=KPIS,
+                       shuttle_vehicles=2),
+        TownshipResult(id="370202005", name="中山路街道", district="市南区", people=5000, lab="L2", lab_minutes=12.0,
+                       planned=False, folder="townships/370202005", scenario_sha256="2" * 64,
+                       problems=[Explanation(where="U1", problem="U1 needs 2.0 more desk-hours", fix="add a group")]),
+    ],
+    labs=[LabLoad(lab="L1", name="市南区检测实验室", tubes_per_hour=1200, capacity_tubes=21600, townships=["370202004"],
+                  tubes=600, first_arrival=420, last_arrival=720, done=735, peak_backlog_tubes=150,
+                  arrivals=[(420, 300), (720, 300)]),
+          LabLoad(lab="L2", name="市北区检测实验室", tubes_per_hour=200, capacity_tubes=3600, townships=[], tubes=0,
+                  first_arrival=None, last_arrival=None, done=None, peak_backlog_tubes=0, arrivals=[])],
+    districts=[DistrictKpis(district="市南区", townships=2, planned=1, people=11000, units_open=3, groups_used=3,
+                            finish=700, worst_sample_age_min=181.6, courier_vehicles=2, shuttle_vehicles=2)],
+    kpis=CityKpis(people=11000, townships=2, planned=1, units_open=3, groups_used=3, finish=700, bound=650.4,
+                  finish_ratio=1.187, worst_sample_age_min=181.6, courier_vehicles=2, shuttle_vehicles=2, tubes=600,
+                  lab_done=735),
+)
+
+
+def test_city_kpis():
+    assert city_tables(PLAN, "en")["kpis"] == [
+        ("People", "11,000"), ("Townships", "1 / 2"), ("Units open", "3"), ("Groups", "3"),
+        ("Sampling done", "11:40"), ("Throughput bound", "10:50"), ("Finish / bound", "1.19"),
+        ("Worst sample age (min)", "182"), ("Courier vans", "2"), ("Shuttles", "2"), ("Tubes", "600"),
+        ("Testing done", "12:15")]
+
+
+def test_district_lab_and_township_rows():
+    tables = city_tables(PLAN, "zh")
+    assert tables["district_headers"][0] == "区市"
+    assert tables["districts"] == [["市南区", "1 / 2", "11,000", "3", "3", "11:40", "182", "2", "2"]]
+    assert tables["labs"] == [
+        ["L1", "市南区检测实验室", "1,200", "21,600", "600", "07:00", "12:00", "150", "12:15"],
+        ["L2", "市北区检测实验室", "200", "3,600", "0", "—", "—", "0", "—"],  # nothing sent to it
+    ]
+    assert tables["townships"] == [
+        ["370202004", "云南路街道", "市南区", "6,000", "3", "11:40", "1.19", "182", "2", "L1", "7", "已排"],
+        ["370202005", "中山路街道", "市南区", "5,000", "—", "—", "—", "—", "—", "L2", "12", "未排出"],
+    ]
+    assert tables["problems"] == ["370202005 中山路街道: U1: U1 needs 2.0 more desk-hours — add a group"]
+
+
+def test_city_workbook_cells():
+    tables = city_tables(PLAN, "en")
+    data = city_xlsx(tables, "测试市", "2022-04-02", "en")
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["kpis", "districts", "labs", "townships"]
+    assert list(wb["kpis"].iter_rows(values_only=True))[:2] == [("City KPIs", None), ("People", "11,000")]
+    labs = list(wb["labs"].iter_rows(values_only=True))
+    assert labs[0] == ("Lab", "Name", "Tubes / h", "Capacity in round", "Tubes", "First arrival", "Last arrival",
+                       "Peak backlog", "Testing done")
+    assert labs[2] == ("L2", "市北区检测实验室", "200", "3,600", "0", "—", "—", "0", "—")
+    assert wb.properties.created.isoformat() == "2022-04-02T00:00:00"
+    assert city_xlsx(tables, "测试市", "2022-04-02", "en") == data
