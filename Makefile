@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SCENARIO ?= scenarios/xiagezhuang.yaml
 OUT    ?= out
 
-.PHONY: plan test setup bench clean lock
+.PHONY: plan test setup bench clean lock browser
 
 setup: $(STAMP)
 
@@ -28,8 +28,17 @@ $(STAMP): requirements.lock pyproject.toml
 plan: $(STAMP)
 	$(BIN)/natplan plan $(SCENARIO) -o $(OUT)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2
+
+# The 390-px phone test drives Debian's Chromium; without it that test is skipped (and says why).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; } || \
+	    echo "note: chromium could not be installed; the 390-px phone test is skipped"; \
+	  else echo "note: install chromium for the 390-px phone test"; fi; }
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gap.py --quick

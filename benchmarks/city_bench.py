@@ -28,12 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from natplan.models.clock import format_clock
+
 REPO = Path(__file__).resolve().parents[1]
 NATPLAN = [sys.executable, "-m", "natplan"]
 
-
-def _hm(m):
-    return "—" if m is None else f"{int(m) // 60:02d}:{int(m) % 60:02d}"
 
 
 def plan_digests(out: Path) -> dict[str, str]:
@@ -119,9 +118,9 @@ def main(argv=None) -> int:
         gib = info["peak_bytes"] / 2**30
         per_m = wall / (c.people / 1e6)
         rows.append((c.people, wall, gib, per_m, same, k))
-        print(f"{c.people:>11,} {len(c.townships):>5} {wall:>7.0f} {gib:>8.2f} {per_m:>6.0f} {_hm(k['finish']):>6} "
-              f"{_hm(k['bound']):>6} {k['finish_ratio'] or 0:>5.2f} {k['worst_sample_age_min'] or 0:>4.0f} "
-              f"{_hm(k['lab_done']):>6} {k['courier_vehicles']:>8,} {k['shuttle_vehicles']:>8,} "
+        print(f"{c.people:>11,} {len(c.townships):>5} {wall:>7.0f} {gib:>8.2f} {per_m:>6.0f} {format_clock(k['finish'], missing='—'):>6} "
+              f"{format_clock(k['bound'], missing='—'):>6} {k['finish_ratio'] or 0:>5.2f} {k['worst_sample_age_min'] or 0:>4.0f} "
+              f"{format_clock(k['lab_done'], missing='—'):>6} {k['courier_vehicles']:>8,} {k['shuttle_vehicles']:>8,} "
               f"{k['planned']:>3}/{k['townships']:<3} {same:>9}", flush=True)
     if rows:
         big = max(rows, key=lambda r: r[0])
@@ -134,8 +133,8 @@ def main(argv=None) -> int:
             k = full[0][5]
             start = 6 * 60
             print(f"validation: Qingdao, October 2020 — 10,899,145 sampled in 5 days with 4,090 points and about "
-                  f"10,000 medical staff; this plan with the same points and staff: sampling done {_hm(k['finish'])} "
-                  f"({(k['finish'] - start) / 60:.1f} h after 06:00), last lab done {_hm(k['lab_done'])} "
+                  f"10,000 medical staff; this plan with the same points and staff: sampling done {format_clock(k['finish'], missing='—')} "
+                  f"({(k['finish'] - start) / 60:.1f} h after 06:00), last lab done {format_clock(k['lab_done'], missing='—')} "
                   f"({(k['lab_done'] - start) / 60:.1f} h) at the assumed 60,000 tubes/h")
     print(f"outputs in {work}", file=sys.stderr)
     return 0

@@ -23,13 +23,14 @@ if str(REPO) not in sys.path:
 
 def main(argv=None) -> int:
     from natplan.models.loader import load_scenario
+    from natplan.scheduler.budget import DEFAULT_TIME_LIMIT
     from natplan.scheduler.pipeline import plan_round
     from natplan.scheduler.whatif import compare, parse_vary
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", type=Path, default=REPO / "scenarios" / "xiagezhuang.yaml")
     ap.add_argument("--vary", action="append", default=None)
-    ap.add_argument("--time-limit", type=float, default=0.5)
+    ap.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT)
     args = ap.parse_args(argv)
     vary = [parse_vary(v) for v in (args.vary or ["groups=13..21", "vehicles=4,6,8"])]
     loaded = load_scenario(args.scenario)
@@ -47,9 +48,9 @@ def main(argv=None) -> int:
     print(f"{'workers':>8}{'variants':>10}{'wall s':>10}{'s/variant':>11}")
     for w, (sec, _) in results.items():
         print(f"{w:>8}{n:>10}{sec:>10.1f}{sec / n:>11.2f}")
-    same = [r["plan"] for r in results[1][1]] == [r["plan"] for r in results[2][1]]
+    same = [r.plan for r in results[1][1]] == [r.plan for r in results[2][1]]
     speedup = results[1][0] / results[2][0]
-    feasible = sum(r["feasible"] for r in results[1][1])
+    feasible = sum(r.feasible for r in results[1][1])
     print(f"summary: {n} variants ({feasible} feasible), one plan {one_plan:.1f}s, 1 worker {results[1][0]:.0f}s "
           f"({results[1][0] / n:.1f}s/variant), 2 workers {results[2][0]:.0f}s, speed-up {speedup:.2f}, "
           f"same plans: {same}")

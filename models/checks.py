@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from typing import Protocol
 
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry.base import BaseGeometry
@@ -17,7 +18,7 @@ from shapely.prepared import prep
 
 from natplan.models.clock import format_clock as hm
 from natplan.models.problems import Problem, format_loc
-from natplan.models.scenario import Role, Scenario
+from natplan.models.scenario import MAX_TOWN_PEOPLE, Role, Scenario
 
 
 def unique_ids(s: Scenario, _geometry=None) -> list[Problem]:
@@ -29,7 +30,9 @@ def unique_ids(s: Scenario, _geometry=None) -> list[Problem]:
         "unit": [(("units", i, "id"), u.id) for i, u in enumerate(s.units)],
         "group": [(("groups", i, "id"), g.id) for i, g in enumerate(s.groups)],
         "zone": [(("zones", i, "id"), z.id) for i, z in enumerate(s.zones)],
-        "vehicle": [(("station", "vehicles", i, "id"), v.id) for i, v in enumerate(s.station.vehicles)],
+        "vehicle": [(("station", "vehicles", i, "id"), v.id) for i, v in enumerate(s.station.vehicles)]
+        + [(("zones", i, "vans", k, "id") if z.vans is not None else ("zones", i, "vehicles"), v.id)
+           for i, z in enumerate(s.zones) for k, v in enumerate(z.fleet())],
         "special-needs": [(("special_needs", i, "id"), p.id) for i, p in enumerate(s.special_needs)],
     }
     for family, items in families.items():
@@ -104,6 +107,20 @@ def zones_cover_units(s: Scenario, _geometry=None) -> list[Problem]:
     return problems
 
 
+def zones_have_vehicles(s: Scenario, _geometry=None) -> list[Problem]:
+    """A zone's ``vans`` and ``vehicles`` agree; a zone without a vehicle needs station vehicles to be lent."""
+    problems = []
+    for i, z in enumerate(s.zones):
+        if z.vans is not None and "vehicles" in z.model_fields_set and z.vehicles != len(z.vans):
+            problems.append(Problem(f"zone {z.id} lists {len(z.vans)} vans but says vehicles: {z.vehicles}; "
+                                    "give one of the two", ("zones", i, "vehicles")))
+        elif not z.fleet() and not s.fleet.lend_station_vehicles:
+            problems.append(Problem(f"zone {z.id} has no vehicle and fleet.lend_station_vehicles is false: give "
+                                    "the zone a vehicle, or allow station vehicles to be lent",
+                                    ("zones", i, "vans" if z.vans is not None else "vehicles")))
+    return problems
+
+
 def round_times(s: Scenario, _geometry=None) -> list[Problem]:
     """The deadline comes after the start; each unit's window lies inside the round and opens before it closes."""
     p = s.parameters
@@ -125,7 +142,9 @@ def round_times(s: Scenario, _geometry=None) -> list[Problem]:
 
 
 def people_within_ledger(s: Scenario, _geometry=None) -> list[Problem]:
-    """A grid has no more people than its ledger lists, and at least one person per household."""
+    """A grid has no more people than its ledger lists, at least one person per household, and at least one
+    household when it has people (households are never split between units, so a grid of people in no
+    household is a typing slip, not a fact)."""
     problems = []
     for i, v in enumerate(s.villages):
         for j, g in enumerate(v.grids):
@@ -137,7 +156,19 @@ def people_within_ledger(s: Scenario, _geometry=None) -> list[Problem]:
                 problems.append(Problem(
                     f"grid {g.id} has more households ({g.households}) than people ({g.people})",
                     ("villages", i, "grids", j, "households")))
+            elif g.households == 0 and g.people > 0:
+                problems.append(Problem(
+                    f"grid {g.id} has {g.people} people but no households; give its households (户数)",
+                    ("villages", i, "grids", j, "households")))
     return problems
+
+
+def town_within_bounds(s: Scenario, _geometry=None) -> list[Problem]:
+    """A town scenario holds at most :data:`~natplan.models.scenario.MAX_TOWN_PEOPLE` people."""
+    if s.people > MAX_TOWN_PEOPLE:
+        return [Problem(f"at most {MAX_TOWN_PEOPLE:,} people in a town scenario (got {s.people:,}); plan a larger "
+                        "place as a city file, township by township", ("villages",))]
+    return []
 
 
 def special_needs_within_grids(s: Scenario, _geometry=None) -> list[Problem]:
@@ -167,16 +198,22 @@ def groups_have_roles(s: Scenario, _geometry=None) -> list[Problem]:
     return problems
 
 
+HOME_TOLERANCE_DEG = 0.01
+"""How far a special-needs home may lie outside the region: about 1 km (a home is often placed by its address,
+and a grid at the edge may have homes just across the line); farther is a wrong place, not a neighbour."""
+
+
 def places_inside_region(s: Scenario, geometry: BaseGeometry | None = None) -> list[Problem]:
-    """Units, grids, villages and the station lie inside the region's boundary (100 m tolerance)."""
+    """Units, grids, villages and the station lie inside the region's boundary (100 m tolerance), and
+    special-needs homes within about 1 km of it (:data:`HOME_TOLERANCE_DEG`)."""
     if geometry is None:
         return []
     area = prep(geometry.buffer(0.001))  # ~100 m in degrees at these latitudes
     problems = []
 
-    def check(pt, loc, what):
-        if not area.contains(ShapelyPoint(pt.lon, pt.lat)):
-            problems.append(Problem(f"{what} at ({pt.lon:.5f}, {pt.lat:.5f}) is outside the region boundary", loc))
+    def check(pt, loc, what, inside=area, outside="outside the region boundary"):
+        if not inside.contains(ShapelyPoint(pt.lon, pt.lat)):
+            problems.append(Problem(f"{what} at ({pt.lon:.5f}, {pt.lat:.5f}) is {outside}", loc))
 
     for i, u in enumerate(s.units):
         check(u.location, ("units", i, "location"), f"unit {u.id}")
@@ -184,6 +221,12 @@ def places_inside_region(s: Scenario, geometry: BaseGeometry | None = None) -> l
         check(v.location, ("villages", i, "location"), f"village {v.id}")
         for j, g in enumerate(v.grids):
             check(g.location, ("villages", i, "grids", j, "location"), f"grid {g.id}")
+    homes = [(i, p) for i, p in enumerate(s.special_needs) if p.location is not None]  # else the grid's
+    if homes:
+        near = prep(geometry.buffer(HOME_TOLERANCE_DEG))
+        for i, p in homes:
+            check(p.location, ("special_needs", i, "location"), f"the home of {p.id}", near,
+                  "more than 1 km outside the region boundary")
     check(s.station.location, ("station", "location"), "the transfer station")
     return problems
 
@@ -195,8 +238,22 @@ def lab_is_reachable(s: Scenario, _geometry=None) -> list[Problem]:
     return []
 
 
-def units_reach_lab_in_time(s: Scenario, _geometry=None) -> list[Problem]:
+class TravelTimes(Protocol):
+    """Van travel times, handed in by the caller (natplan.routing.network.TRAVEL): models import nothing of the
+    routing package, yet the age-limit rule needs the times the planner will use."""
+
+    def lab_minutes(self, s: Scenario) -> int:
+        """Van minutes from the transfer station to the lab."""
+
+    def minutes_to_station(self, s: Scenario, lon, lat):
+        """Van minutes from each place (``lon``, ``lat`` sequences) to the transfer station, as an array."""
+
+
+def units_reach_lab_in_time(s: Scenario, _geometry=None, travel: TravelTimes | None = None) -> list[Problem]:
     """Each unit's samples can reach the lab within the age limit, at best.
+
+    Needs the travel times (*travel*); without them the rule is not checked
+    (natplan's readers and commands always hand them in).
 
     The best case for a unit's worst sample: swabbed just after a pickup, it
     waits one collection interval for the zone's courier, rides straight to
@@ -205,12 +262,9 @@ def units_reach_lab_in_time(s: Scenario, _geometry=None) -> list[Problem]:
     When even a sample swabbed at the station would be late, the lab is
     named once instead.
     """
-    if s.lab.location is None and s.lab.travel_min is None:
-        return []  # lab_is_reachable says so
-    # travel times live in routing (road graph or straight line); imported here so that models
-    # does not need routing to load
-    from natplan.routing.couriers import lab_minutes, minutes_to_station
-
+    if travel is None or (s.lab.location is None and s.lab.travel_min is None):
+        return []  # no times to check with, or lab_is_reachable says so
+    lab_minutes, minutes_to_station = travel.lab_minutes, travel.minutes_to_station
     p = s.parameters
     limit = p.sample_age_limit_min
     lab = lab_minutes(s) + s.lab.handover_min
@@ -242,8 +296,10 @@ RULES: tuple[Callable[..., list[Problem]], ...] = (
     known_references,
     pinned_grids_allowed,
     zones_cover_units,
+    zones_have_vehicles,
     round_times,
     people_within_ledger,
+    town_within_bounds,
     special_needs_within_grids,
     groups_have_roles,
     places_inside_region,
@@ -252,6 +308,23 @@ RULES: tuple[Callable[..., list[Problem]], ...] = (
 )
 
 
-def run_checks(s: Scenario, geometry: BaseGeometry | None = None) -> list[Problem]:
-    """Run every rule; errors and warnings together, in rule order."""
-    return [p for rule in RULES for p in rule(s, geometry)]
+TRAVEL_RULES: tuple[Callable[..., list[Problem]], ...] = (units_reach_lab_in_time,)
+"""The rules that need travel times (called with ``travel=``)."""
+
+
+def run_checks(s: Scenario, geometry: BaseGeometry | None = None,
+               travel: TravelTimes | None = None) -> list[Problem]:
+    """Run every rule; errors and warnings together, in rule order.
+
+    Parameters
+    ----------
+    s
+        The validated scenario.
+    geometry
+        The region's boundary, for the rule that places lie inside it.
+    travel
+        Van travel times (:data:`natplan.routing.network.TRAVEL`) for the rules in
+        :data:`TRAVEL_RULES`; without them those rules are not checked.
+    """
+    return [p for rule in RULES
+            for p in (rule(s, geometry, travel) if rule in TRAVEL_RULES else rule(s, geometry))]

@@ -23,49 +23,76 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from natplan.models.fields import Name, Real, Text, count
 from natplan.models.problems import InputError, Problem
-from natplan.models.scenario import Id, Lab, Parameters, Point, Region, Scenario
+from natplan.models.scenario import (
+    MAX_TOWN_PEOPLE,
+    Id,
+    Lab,
+    Parameters,
+    Point,
+    Region,
+    Scenario,
+)
+
+MAX_CITY_PEOPLE = 50_000_000
+"""People one city file may hold (Chongqing, the largest, has 32 million)."""
+MAX_SAMPLERS_PER_GROUP = 90
+"""Samplers a generated group may get (a group has at most 100 members, 6 of them not samplers)."""
+MAX_TOWN_VILLAGES = 10_000
+"""Villages a generated township may be cut into (a town scenario holds at most 10,000)."""
+MAX_GRIDS_PER_VILLAGE = 200
+"""Average grids per generated village (people per village / people per grid); a village holds at most 1,000
+grids, and the generator gives some villages twice the average."""
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class CityLab(_Model):
     """A lab (检测实验室) that tests the tubes of the townships sent to it."""
 
     id: Id
-    name: str = Field(min_length=1)
+    name: Name
     location: Point
-    tubes_per_hour: PositiveInt = Field(description="Tubes (pooled samples) the lab tests per hour.")
-    handover_min: NonNegativeInt = Field(10, description="Minutes to hand boxes over.")
-    synthetic: bool = Field(False, description="True when position or capacity is assumed, not published.")
+    tubes_per_hour: count(1, 100_000, "tubes an hour at one lab") = Field(
+        description="Tubes (pooled samples) the lab tests per hour (at most 100,000).")
+    handover_min: count(0, 240, "minutes to hand boxes over") = Field(
+        10, description="Minutes to hand boxes over (at most 240).")
+    synthetic: StrictBool = Field(False, description="True when position or capacity is assumed, not published.")
 
 
 class Township(_Model):
     """A township or subdistrict: planned as one town with its own station and groups."""
 
     id: Id
-    name: str = Field(min_length=1)
-    name_en: str | None = None
-    district: str = Field(min_length=1, description="District or county-level city (区/市).")
+    name: Name
+    name_en: Name | None = None
+    district: Name = Field(description="District or county-level city (区/市).")
     kind: Literal["subdistrict", "town"] = Field(description="街道 (urban) or 镇 (rural).")
-    boundary: str | None = Field(None, description="osm_id of the township's feature in the region boundary file.")
-    people: PositiveInt
-    units: PositiveInt = Field(description="Sampling points (guideline: one per 2,000-3,000 people).")
-    groups: PositiveInt = Field(description="Test groups.")
-    samplers: PositiveInt = Field(description="Samplers (medical staff) shared out over the groups.")
-    zones: PositiveInt = Field(description="Courier zones.")
-    zone_vehicles: PositiveInt = Field(2, description="Courier vehicles per zone.")
-    vehicles: PositiveInt = Field(description="Vehicles of the township's transfer station (shuttles).")
-    max_walk_m: PositiveInt | None = Field(
-        None, description="Farthest a person is sent to a unit here; default the city's parameters.max_walk_m."
+    boundary: Name | None = Field(None, description="osm_id of the township's feature in the region boundary file.")
+    people: count(1, MAX_TOWN_PEOPLE, "people in one township") = Field(
+        description="People to be tested (at most 2,000,000, as a town scenario).")
+    units: count(1, 5000, "sampling points in one township") = Field(
+        description="Sampling points (guideline: one per 2,000-3,000 people; at most 5,000).")
+    groups: count(1, 5000, "test groups in one township") = Field(description="Test groups (at most 5,000).")
+    samplers: count(1, 100_000, "samplers in one township") = Field(
+        description="Samplers (medical staff) shared out over the groups (at most 100,000, and 90 a group).")
+    zones: count(1, 1000, "courier zones in one township") = Field(description="Courier zones (at most 1,000).")
+    zone_vehicles: count(1, 100, "vehicles in one zone") = Field(
+        2, description="Courier vehicles per zone (at most 100).")
+    vehicles: count(1, 1000, "vehicles at one station") = Field(
+        description="Vehicles of the township's transfer station (shuttles; at most 1,000).")
+    max_walk_m: count(1, 50_000, "metres of walk to a unit") | None = Field(
+        None, description="Farthest a person is sent to a unit here; default the city's parameters.max_walk_m "
+                          "(at most 50,000)."
     )
-    scenario: str | None = Field(
+    scenario: Name | None = Field(
         None, description="A town scenario file (relative to the city file) used instead of generating one."
     )
 
@@ -73,25 +100,30 @@ class Township(_Model):
 class CityGenerator(_Model):
     """How townships are expanded into villages and grids (the synthetic part)."""
 
-    community_people: PositiveInt = Field(6000, description="People per urban community (社区).")
-    village_people: PositiveInt = Field(700, description="People per rural village (自然村).")
-    grid_people_urban: PositiveInt = Field(350, description="People per urban micro-grid (a building or two).")
-    grid_people_rural: PositiveInt = Field(220, description="People per rural village group.")
-    special_rate_urban: float = Field(0.004, ge=0, le=0.2, description="Share of people sampled at home, urban.")
-    special_rate_rural: float = Field(0.012, ge=0, le=0.2, description="Share of people sampled at home, rural.")
-    people_per_desk: PositiveInt = Field(450, description="Desks at a unit = catchment / this, within [2, 6].")
+    community_people: count(1, 100_000, "people in one community") = Field(
+        6000, description="People per urban community (社区; at most 100,000).")
+    village_people: count(1, 100_000, "people in one village") = Field(
+        700, description="People per rural village (自然村; at most 100,000).")
+    grid_people_urban: count(1, 100_000, "people in one grid") = Field(
+        350, description="People per urban micro-grid (a building or two; at most 100,000).")
+    grid_people_rural: count(1, 100_000, "people in one grid") = Field(
+        220, description="People per rural village group (at most 100,000).")
+    special_rate_urban: Real = Field(0.004, ge=0, le=0.2, description="Share of people sampled at home, urban.")
+    special_rate_rural: Real = Field(0.012, ge=0, le=0.2, description="Share of people sampled at home, rural.")
+    people_per_desk: count(1, 100_000, "people per desk") = Field(
+        450, description="Desks at a unit = catchment / this, within [2, 6] (at most 100,000).")
 
 
 class City(_Model):
     """A whole city file."""
 
-    name: str = Field(min_length=1)
-    description: str | None = None
+    name: Name
+    description: Text | None = None
     region: Region
     parameters: Parameters = Parameters()
     generator: CityGenerator = CityGenerator()
-    labs: list[CityLab] = Field(min_length=1)
-    townships: list[Township] = Field(min_length=1)
+    labs: list[CityLab] = Field(min_length=1, max_length=1000, description="Labs (1-1,000).")
+    townships: list[Township] = Field(min_length=1, max_length=5000, description="Townships (1-5,000).")
 
     @property
     def people(self) -> int:
@@ -117,9 +149,10 @@ def tubes_of(people: int, pooling: int) -> int:
 
 
 def lab_window_h(city: City) -> float:
-    """Hours in which a lab receives and tests the round's tubes: start to deadline plus the age limit."""
+    """Hours in which a lab receives and tests the round's tubes: start to the deadline of the round's last day
+    (``parameters.round_days``) plus the age limit."""
     p = city.parameters
-    return (p.deadline + p.sample_age_limit_min - p.start) / 60
+    return (p.last_deadline + p.sample_age_limit_min - p.start) / 60
 
 
 def _check_city(city: City, features: dict[str, BaseGeometry]) -> list[Problem]:
@@ -132,18 +165,17 @@ def _check_city(city: City, features: dict[str, BaseGeometry]) -> list[Problem]:
                 problems.append(Problem(f"duplicate {family} id {item.id!r} (first used at {key}[{seen[item.id]}])",
                                         (key, i, "id")))
             seen.setdefault(item.id, i)
+    if city.people > MAX_CITY_PEOPLE:
+        problems.append(Problem(f"at most {MAX_CITY_PEOPLE:,} people in a city file (got {city.people:,})",
+                                ("townships",)))
+    gen = city.generator
+    for key, village, grid in (("community_people", gen.community_people, gen.grid_people_urban),
+                               ("village_people", gen.village_people, gen.grid_people_rural)):
+        if village > MAX_GRIDS_PER_VILLAGE * grid:
+            problems.append(Problem(f"{village:,} people a village at {grid:,} a grid make more than "
+                                    f"{MAX_GRIDS_PER_VILLAGE} grids a village", ("generator", key)))
     for i, t in enumerate(city.townships):
-        if t.scenario is None and t.boundary is not None and t.boundary not in features:
-            problems.append(Problem(f"no feature with osm_id {t.boundary!r} in the region boundary file",
-                                    ("townships", i, "boundary")))
-        if t.scenario is None and t.boundary is None:
-            problems.append(Problem("a generated township needs a boundary (osm_id) or a scenario file",
-                                    ("townships", i, "boundary")))
-        if t.samplers < t.groups:
-            problems.append(Problem(f"{t.samplers} samplers cannot make {t.groups} groups (at least one each)",
-                                    ("townships", i, "samplers")))
-        if t.units > t.people:
-            problems.append(Problem(f"{t.units} units for {t.people} people", ("townships", i, "units")))
+        problems += _check_township(city, t, ("townships", i), features)
     need = sum(tubes_of(t.people, city.parameters.pooling_ratio) for t in city.townships)
     can = sum(lab.tubes_per_hour for lab in city.labs) * lab_window_h(city)
     if can < need:
@@ -153,33 +185,100 @@ def _check_city(city: City, features: dict[str, BaseGeometry]) -> list[Problem]:
     return problems
 
 
+def _check_township(city: City, t: Township, loc: tuple, features: dict[str, BaseGeometry]) -> list[Problem]:
+    """A township's own rules: a boundary to generate it in, and resources its town scenario can hold."""
+    problems = []
+    if t.scenario is None and t.boundary is not None and t.boundary not in features:
+        problems.append(Problem(f"no feature with osm_id {t.boundary!r} in the region boundary file",
+                                (*loc, "boundary")))
+    elif t.scenario is None and t.boundary is not None and not _has_area(features[t.boundary]):
+        problems.append(Problem(f"the feature with osm_id {t.boundary!r} has no area to generate the township in",
+                                (*loc, "boundary")))
+    if t.scenario is None and t.boundary is None:
+        problems.append(Problem("a generated township needs a boundary (osm_id) or a scenario file",
+                                (*loc, "boundary")))
+    if t.samplers < t.groups:
+        problems.append(Problem(f"{t.samplers} samplers cannot make {t.groups} groups (at least one each)",
+                                (*loc, "samplers")))
+    elif t.samplers > MAX_SAMPLERS_PER_GROUP * t.groups:
+        problems.append(Problem(f"at most {MAX_SAMPLERS_PER_GROUP} samplers a group: {t.samplers:,} samplers need "
+                                f"at least {math.ceil(t.samplers / MAX_SAMPLERS_PER_GROUP):,} groups",
+                                (*loc, "samplers")))
+    if t.units > t.people:
+        problems.append(Problem(f"{t.units} units for {t.people} people", (*loc, "units")))
+    per_village = city.generator.community_people if t.kind == "subdistrict" else city.generator.village_people
+    if t.scenario is None and round(t.people / per_village) > MAX_TOWN_VILLAGES:
+        problems.append(Problem(f"{t.people:,} people at {per_village:,} a village make more than "
+                                f"{MAX_TOWN_VILLAGES:,} villages; raise the generator's people a village",
+                                (*loc, "people")))
+    return problems
+
+
+def _has_area(geometry: BaseGeometry) -> bool:
+    bounds = geometry.bounds
+    return not geometry.is_empty and all(math.isfinite(b) for b in bounds) and geometry.area > 0
+
+
+def _boundary_features(gj: Any, display: str, line: int | None) -> tuple[dict[str, BaseGeometry], Any]:
+    """The features of a city's boundary file by osm_id, and the whole city's (admin_level 5, or the only one)."""
+    features: dict[str, BaseGeometry] = {}
+    whole = None
+    try:
+        for f in gj["features"]:
+            props = f.get("properties") or {}
+            geom = shape(f["geometry"])
+            if props.get("osm_id") is not None:
+                features[str(props["osm_id"])] = geom
+            if props.get("admin_level") == "5" or (whole is None and len(gj["features"]) == 1):
+                whole = geom
+    except Exception as e:  # noqa: BLE001 — shapely raises many kinds for bad GeoJSON
+        raise InputError.single(display, f"region.boundary is not a GeoJSON FeatureCollection "
+                                         f"({type(e).__name__}: {e})", loc=("region", "boundary"), line=line) from None
+    return features, whole
+
+
 def load_city(path: str | Path, display: str | None = None) -> LoadedCity:
-    """Read, validate and check a city file (the township scenarios are not expanded here)."""
-    from natplan.models.loader import _pydantic_problems, line_of, parse_document, read_text
+    """Read, validate and check a city file (the township scenarios are not expanded here).
+
+    Parameters
+    ----------
+    path
+        The city file (YAML or JSON, UTF-8), read as a scenario file is
+        (:mod:`natplan.models.document`: regular files only, at most
+        :data:`~natplan.models.document.MAX_DOCUMENT_BYTES`, nesting capped,
+        duplicate keys refused).
+    display
+        How to name the file in messages (default: the path as given).
+
+    Returns
+    -------
+    LoadedCity
+
+    Raises
+    ------
+    InputError
+        With every problem found, each naming the line and field.
+    """
+    from natplan.models.document import (
+        MAX_DOCUMENT_BYTES,
+        decode_text,
+        line_of,
+        parse_document,
+        read_bytes,
+    )
+    from natplan.models.loader import read_linked_json, validate_document
 
     path = Path(path)
     display = display or str(path)
-    data, node = parse_document(read_text(path, display), display)
-    try:
-        city = City.model_validate(data)
-    except ValidationError as err:
-        raise InputError(display, _pydantic_problems(err, node)) from None
+    raw = read_bytes(path, display, MAX_DOCUMENT_BYTES)
+    data, node = parse_document(decode_text(raw, display), display)
+    city = validate_document(City, data, node, display, "name:, region:, labs:, townships:")
     features: dict[str, BaseGeometry] = {}
     whole = None
     if isinstance(city.region.boundary, str):
-        text = read_text((path.parent / city.region.boundary).resolve(), f"{display}: region.boundary")
-        try:
-            gj = json.loads(text)
-            for f in gj["features"]:
-                props = f.get("properties") or {}
-                geom = shape(f["geometry"])
-                if props.get("osm_id") is not None:
-                    features[str(props["osm_id"])] = geom
-                if props.get("admin_level") == "5" or (whole is None and len(gj["features"]) == 1):
-                    whole = geom
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as e:
-            raise InputError.single(display, f"region.boundary is not a GeoJSON FeatureCollection ({e})",
-                                    loc=("region", "boundary")) from None
+        loc = ("region", "boundary")
+        gj = read_linked_json(city.region.boundary, path.parent, display, loc, node)
+        features, whole = _boundary_features(gj, display, line_of(node, loc))
     problems = [replace(p, line=line_of(node, p.loc)) for p in _check_city(city, features)]
     if problems:
         raise InputError(display, problems)
@@ -188,7 +287,7 @@ def load_city(path: str | Path, display: str | None = None) -> LoadedCity:
         from shapely.ops import unary_union
 
         whole = unary_union(list(tgeo.values()))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(raw).hexdigest()
     return LoadedCity(city, path, digest, whole, tgeo)
 
 

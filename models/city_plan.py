@@ -71,6 +71,10 @@ class CityKpis(_Plan):
     shuttle_vehicles: int
     tubes: int
     lab_done: int | None  # the last lab's last tube tested
+    joint_bound: float | None = None  # the slowest township's joint lower bound (groups, desks, labour rules)
+    joint_ratio: float | None = None  # (finish - start) / (joint_bound - start)
+    days: int | None = None  # days the slowest township needs
+    late: int = 0  # townships that end after the deadline of the round's last day
 
 
 class CityPlan(_Plan):

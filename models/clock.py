@@ -52,15 +52,38 @@ def parse_clock(value: object) -> int:
     raise ValueError(f"expected a clock time like 08:00, got {value!r}")
 
 
-def format_clock(minutes: int | float) -> str:
-    """Turn minutes since midnight into ``"HH:MM"`` (rounded to the minute).
+def format_clock(minutes: int | float | None, missing: str = "") -> str:
+    """Turn minutes since midnight into ``"HH:MM"`` (rounded to the minute): natplan's one clock formatter,
+    for files, pages, workbooks and the terminal.
 
+    Parameters
+    ----------
+    minutes
+        Minutes since midnight of the round's first day; hours 24-47 are the next day.
+    missing
+        What to print for None (a time that does not exist, e.g. a township not planned).
+
+    Raises
+    ------
+    ValueError
+        For a negative time.
+
+    Examples
+    --------
     >>> format_clock(510)
     '08:30'
     >>> format_clock(1500)
     '25:00'
+    >>> format_clock(629.6)
+    '10:30'
+    >>> format_clock(None, missing="—")
+    '—'
     """
-    total = int(round(minutes))
+    if minutes is None:
+        return missing
+    total = int(round(float(minutes)))
+    if total < 0:
+        raise ValueError(f"a clock time cannot be negative: {minutes!r} minutes")
     return f"{total // 60:02d}:{total % 60:02d}"
 
 

@@ -9,13 +9,15 @@ Loc = tuple[str | int, ...]
 
 
 def format_loc(loc: Loc) -> str:
-    """``("villages", 3, "grids", 0, "people")`` → ``villages[3].grids[0].people``."""
+    """``("villages", 3, "grids", 0, "people")`` → ``villages[3].grids[0].people``; a key with a line break
+    or another unprintable character in it is quoted, so that a problem stays on one line."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = str(part) if str(part).isprintable() else repr(str(part))
+            out += f".{name}" if out else name
     return out
 
 

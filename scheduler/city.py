@@ -6,12 +6,13 @@ The national guideline plans a large city by district.  Here a city file
 1. **Labs** — townships are sent to labs by a generalized assignment (tubes
    against each lab's capacity over the round, cost tube-minutes of driving,
    only labs a shuttle reaches well within the sample age limit).
-2. **Townships** — each township is one job: plain data in (the city file's
-   fields, the township's boundary as WKB, its lab), plain data out (the
-   bytes of its scenario, plan and printed set, its KPIs and problems).  No
-   solver object crosses a process boundary, so the jobs run the same in a
-   local process pool (``--workers N``) or on a Dask cluster (``--dask``),
-   and every job is deterministic, so the plan is the same either way.
+2. **Townships** — each township is one job: a frozen :class:`TownshipJob`
+   in (the city file, the township's boundary as WKB, its lab), a frozen
+   :class:`TownshipOutcome` out (the bytes of its scenario, plan and printed
+   set, its KPIs and problems).  No solver object crosses a process
+   boundary, so the jobs run the same in a local process pool
+   (``--workers N``) or on a Dask cluster (``--dask``), and every job is
+   deterministic, so the plan is the same either way.
 3. **Join** — the labs' loads as fluid queues at their capacity, KPIs by
    district and for the city, one ``plan.json`` that names every township's
    plan by digest, a city workbook and a city overview.
@@ -21,23 +22,18 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from natplan.models.city import City, CityLab, LoadedCity, Township, lab_window_h, load_city, township_origin, tubes_of
+from natplan.models.city import City, CityLab, LoadedCity, Township, lab_window_h, township_origin, tubes_of
 from natplan.models.city_plan import CityKpis, CityPlan, DistrictKpis, LabLoad, TownshipResult
-from natplan.models.plan import Explanation
-
-# Solver budget per stage of each township (CP-SAT deterministic units).  Smaller than a town's 0.2: a
-# city has a hundred townships; at 0.05 a 128,000-person subdistrict walks 0.3 % more and finishes no later.
-CITY_TIME_LIMIT = 0.05
+from natplan.models.plan import Explanation, Kpis
+from natplan.scheduler.budget import CITY_TOWNSHIP_TIME_LIMIT, LAB_TIME_LIMIT
 
 # ----------------------------------------------------------------------------------------------- labs
 
@@ -103,7 +99,7 @@ def assign_labs(city: City, origins: dict[str, Any], seed: int = 0) -> LabChoice
     cap = np.array([int(lab.tubes_per_hour * window) for lab in labs], dtype=np.int64)
     data = GapData(len(ts), len(labs), np.array(aj), np.array(aa), np.array(ac, dtype=np.int64),
                    np.array(aw, dtype=np.int64), cap)
-    res = solve_gap(data, time_limit=1.0, seed=seed, workers=1, deterministic=True)
+    res = solve_gap(data, time_limit=LAB_TIME_LIMIT, seed=seed, workers=1, deterministic=True)
     if not res.feasible:
         need = sum(planned_tubes(t, p.pooling_ratio) for t in ts)
         return LabChoice({}, {}, [Explanation(
@@ -135,57 +131,94 @@ def lab_queue(arrivals: Iterable[tuple[int, int]], tubes_per_hour: int) -> tuple
 
 # ------------------------------------------------------------------------------------------ township
 
-def township_job(job: dict) -> dict:
-    """Plan one township.  Plain data in, plain data out (safe to pickle to any process or machine).
+@dataclass(frozen=True)
+class TownshipJob:
+    """One township to plan: frozen models and plain values only, so it pickles to any process or machine."""
 
-    ``job`` has ``city`` (the city file's fields), ``township`` (its id), ``lab`` (the lab's fields),
-    ``wkb`` (the boundary), ``base`` (the city file's folder, for ``scenario:`` paths), ``time_limit``,
-    ``render``, ``lang`` and ``printed_at``.  A township that cannot be planned — a broken scenario
-    file of its own, or a failure inside — comes back with its problems; the other townships go on.
+    city: City
+    township: str  # its id
+    lab: CityLab  # the lab the city sends it to
+    wkb: bytes | None  # its boundary (None for a township with its own scenario file)
+    base: Path  # the city file's folder, for ``scenario:`` paths
+    time_limit: float
+    render: bool  # also lay out its printed set (PDF, HTML, Excel)
+    lang: str
+    printed_at: str
+
+
+@dataclass(frozen=True)
+class TownshipOutcome:
+    """What one township job gives back: its files' bytes and the figures the join needs.
+
+    A township that could not be planned has its problems and no plan
+    (``plan_sha256`` and ``kpis`` None); ``files`` may still hold its scenario.
+    """
+
+    id: str
+    files: dict[str, bytes] = field(default_factory=dict)  # by name within the township's folder
+    scenario_sha256: str = ""
+    plan_sha256: str | None = None
+    kpis: Kpis | None = None
+    shuttle_vehicles: int | None = None
+    arrivals: list[tuple[int, int]] = field(default_factory=list)  # (minute, tubes) of each shuttle at the lab
+    problems: list[Explanation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cpu_s: float = 0.0
+
+
+def township_job(job: TownshipJob) -> TownshipOutcome:
+    """Plan one township (safe to run in any process or on any machine).
+
+    Parameters
+    ----------
+    job
+        The township, its city and lab, the budget and what to lay out.
+
+    Returns
+    -------
+    TownshipOutcome
+        Its files and figures.  A township that cannot be planned — a broken
+        scenario file of its own, or a failure inside — comes back with its
+        problems; the other townships go on.
     """
     from natplan.models.problems import InputError
 
     t0 = time.process_time()
     try:
-        return _township_job(job) | {"cpu_s": time.process_time() - t0}
+        return replace(_township_job(job), cpu_s=time.process_time() - t0)
     except InputError as e:
-        problems = [Explanation(where=job["township"], problem=p.format(e.file)).model_dump() for p in e.problems]
+        problems = [Explanation(where=job.township, problem=p.format(e.file)) for p in e.problems]
     except Exception as e:  # noqa: BLE001 — one township's failure must not lose the city's other plans
-        problems = [Explanation(where=job["township"], problem=f"planning failed: {type(e).__name__}: {e}",
-                                fix="report this to the natplan developers with the city file").model_dump()]
-    return _result(job["township"]) | {"problems": problems, "cpu_s": time.process_time() - t0}
+        problems = [Explanation(where=job.township, problem=f"planning failed: {type(e).__name__}: {e}",
+                                fix="report this to the natplan developers with the city file")]
+    return TownshipOutcome(job.township, problems=problems, cpu_s=time.process_time() - t0)
 
 
-def _result(tid: str, **fields) -> dict:
-    """A township job's answer: nothing planned, unless ``fields`` say otherwise."""
-    return dict(id=tid, files={}, scenario_sha256="", plan_sha256=None, kpis=None, shuttle_vehicles=None,
-                arrivals=[], problems=[], warnings=[]) | fields
-
-
-def _township_job(job: dict) -> dict:
+def _township_job(job: TownshipJob) -> TownshipOutcome:
     from shapely import from_wkb
 
     from natplan.models.checks import run_checks
     from natplan.models.generate import scenario_to_yaml
     from natplan.models.loader import LoadedScenario, load_scenario
     from natplan.models.scenario import Lab
-    from natplan.scheduler.pipeline import plan_json, plan_round
+    from natplan.planfile import plan_json
+    from natplan.routing.network import TRAVEL
+    from natplan.scheduler.pipeline import plan_round
 
-    city = City.model_validate(job["city"])
-    t = next(x for x in city.townships if x.id == job["township"])
-    lab = CityLab.model_validate(job["lab"])
+    city, lab = job.city, job.lab
+    t = next(x for x in city.townships if x.id == job.township)
     town_lab = Lab(id=lab.id, name=lab.name, location=lab.location, handover_min=lab.handover_min)
     boundary = None
     if t.scenario is not None:
-        own = load_scenario(Path(job["base"]) / t.scenario)
+        own = load_scenario(job.base / t.scenario, travel=TRAVEL)
         scenario = own.scenario.model_copy(update={"lab": town_lab})
         geometry = own.geometry
         if own.geometry is not None and isinstance(scenario.region.boundary, str):
-            boundary = (Path(job["base"]) / t.scenario).parent / scenario.region.boundary
+            boundary = (job.base / t.scenario).parent / scenario.region.boundary
     else:
         from natplan.models.city import township_scenario
 
-        geometry = from_wkb(job["wkb"])
+        geometry = from_wkb(job.wkb)
         scenario = township_scenario(city, t, geometry, lab)
     files: dict[str, bytes] = {}
     # the boundary goes beside the scenario, which names it, so that the township folder stands alone
@@ -202,38 +235,35 @@ def _township_job(job: dict) -> dict:
     text = scenario_to_yaml(scenario, scenario.description or "", fast=True).encode()
     files["scenario.yaml"] = text
     digest = hashlib.sha256(text).hexdigest()
-    found = run_checks(scenario, geometry)
+    found = run_checks(scenario, geometry, TRAVEL)
     errors = [p for p in found if p.severity == "error"]
-    out = _result(t.id, files=files, scenario_sha256=digest,
-                  warnings=[p.format("scenario.yaml") for p in found if p.severity != "error"])
+    warnings = [p.format("scenario.yaml") for p in found if p.severity != "error"]
     if errors:
-        out["problems"] = [Explanation(where=t.id, problem=p.format("scenario.yaml")).model_dump() for p in errors]
-        return out
-    loaded = LoadedScenario(scenario, Path("scenario.yaml"), digest, geometry, tuple(out["warnings"]))
-    outcome = plan_round(loaded, time_limit=job["time_limit"])
-    out["warnings"] = list(outcome.warnings)
+        return TownshipOutcome(t.id, files, digest, warnings=warnings,
+                               problems=[Explanation(where=t.id, problem=p.format("scenario.yaml")) for p in errors])
+    loaded = LoadedScenario(scenario, Path("scenario.yaml"), digest, geometry, tuple(warnings))
+    outcome = plan_round(loaded, time_limit=job.time_limit, late_ok=True)  # a late township is planned, and says why
+    warnings = list(outcome.warnings)
     if outcome.plan is None:
-        out["problems"] = [e.model_dump() for e in outcome.problems]
-        return out
+        return TownshipOutcome(t.id, files, digest, warnings=warnings, problems=list(outcome.problems))
     plan = outcome.plan
     files["plan.json"] = pj = plan_json(plan)
-    out["plan_sha256"] = hashlib.sha256(pj).hexdigest()
-    out["kpis"] = plan.kpis.model_dump()
-    out["shuttle_vehicles"] = plan.routing.shuttles.vehicles_used
-    out["arrivals"] = [(tr.arrive, tr.tubes) for tr in plan.routing.shuttles.trips if tr.tubes]
-    if job.get("render"):
+    if job.render:
         from natplan.templates.outputs import render_outputs
 
-        rendered, render_warnings = render_outputs(plan, scenario, geometry, lang=job["lang"],
-                                                   printed_at=job["printed_at"])
+        rendered, render_warnings = render_outputs(plan, scenario, geometry, lang=job.lang,
+                                                   printed_at=job.printed_at)
         files.update(rendered)
-        out["warnings"] += render_warnings
-    return out
+        warnings += render_warnings
+    return TownshipOutcome(t.id, files, digest, plan_sha256=hashlib.sha256(pj).hexdigest(), kpis=plan.kpis,
+                           shuttle_vehicles=plan.routing.shuttles.vehicles_used,
+                           arrivals=[(tr.arrive, tr.tubes) for tr in plan.routing.shuttles.trips if tr.tubes],
+                           problems=list(outcome.late), warnings=warnings)
 
 
 # ------------------------------------------------------------------------------------------ running
 
-def _run_pool(jobs: list[dict], workers: int, on_done: Callable[[dict], None]) -> None:
+def _run_pool(jobs: list[TownshipJob], workers: int, on_done: Callable[[TownshipOutcome], None]) -> None:
     from concurrent.futures import as_completed
 
     from natplan.processes import stop_pool, worker_pool
@@ -251,12 +281,22 @@ def _run_pool(jobs: list[dict], workers: int, on_done: Callable[[dict], None]) -
         stop_pool(pool)
 
 
-def _run_dask(jobs: list[dict], address: str, workers: int, on_done: Callable[[dict], None]) -> None:
+DASK_RETRIES = 2
+"""Times Dask runs a township job again when it raises (a job catches its own errors, so this is for the
+worker's: memory, a lost connection).  A job whose worker dies is run again on another worker anyway, up to
+the scheduler's ``distributed.scheduler.allowed-failures`` (3 by default) deaths."""
+
+
+def _run_dask(jobs: list[TownshipJob], address: str, workers: int,
+              on_done: Callable[[TownshipOutcome], None]) -> None:
+    """Run the jobs on a Dask cluster (``local``: one started here).  Each job is deterministic and the join
+    orders the townships as the city file does, so neither a job run again nor the order they finish in
+    changes the plan; a job Dask gives up on comes back as that township's problem."""
     try:
         import dask
         from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise SystemExit("natplan: --dask needs the dask extra: pip install 'natplan[dask]'") from None
+    except ImportError as e:
+        raise ImportError(f"township jobs on Dask need the dask extra: pip install 'natplan[dask]' ({e})") from e
     # Dask workers are daemonic by default and could not start the PDF layout processes.
     with dask.config.set({"distributed.worker.daemon": False}):
         if address == "local":
@@ -266,9 +306,17 @@ def _run_dask(jobs: list[dict], address: str, workers: int, on_done: Callable[[d
         else:
             cluster, client = None, Client(address)
         try:
-            futures = client.map(township_job, jobs, pure=False)
+            futures = client.map(township_job, jobs, pure=False, retries=DASK_RETRIES)
+            job_of = {f.key: job for f, job in zip(futures, jobs)}
             for f in as_completed(futures):
-                on_done(f.result())
+                try:
+                    outcome = f.result()
+                except Exception as e:  # noqa: BLE001 — e.g. KilledWorker: the township fails, the city goes on
+                    outcome = TownshipOutcome(job_of[f.key].township, problems=[Explanation(
+                        where=job_of[f.key].township, problem=f"planning failed on the Dask cluster: "
+                        f"{type(e).__name__}: {e}", fix="plan it again; if its worker keeps dying, give the workers "
+                        "more memory")])
+                on_done(outcome)
         finally:
             client.close()
             if cluster is not None:
@@ -279,16 +327,19 @@ def _run_dask(jobs: list[dict], address: str, workers: int, on_done: Callable[[d
 
 @dataclass(frozen=True)
 class CityOutcome:
+    """A city plan, or why there is none (:func:`plan_city`)."""
+
     plan: CityPlan | None
     files: dict[str, bytes] | None  # only when not streamed to disk
     problems: list[Explanation]
     warnings: list[str]
-    cpu_s: float
+    cpu_s: float  # CPU seconds in the township jobs, all together
 
 
-def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None, time_limit: float = CITY_TIME_LIMIT,
-              render: bool = True, lang: str = "zh", printed_at: str | None = None,
-              sink: Callable[[str, bytes], None] | None = None, progress=None) -> CityOutcome:
+def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None,
+              time_limit: float = CITY_TOWNSHIP_TIME_LIMIT, render: bool = True, lang: str = "zh",
+              printed_at: str | None = None, sink: Callable[[str, bytes], None] | None = None,
+              progress=None) -> CityOutcome:
     """Plan a city: labs, then every township (in parallel), then the join.
 
     Parameters
@@ -300,14 +351,31 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None, 
     dask
         ``None`` for the local process pool; ``"local"`` for a local Dask
         cluster; a scheduler address (``tcp://host:8786``) for a running one.
+    time_limit
+        Solver budget per stage of each township (:mod:`natplan.scheduler.budget`).
     render
         Also lay out each township's printed set (PDF, HTML, Excel).
+    lang
+        Language of the printed sets.
+    printed_at
+        The print time on every page (default: now, once for all townships).
     sink
         ``sink(relative_path, bytes)`` receives every township file as soon
         as its job is done (so that a city's PDFs need not all sit in
         memory); without it the files are returned in ``CityOutcome.files``.
     progress
         ``progress(done, total, township_name)`` after each township.
+
+    Returns
+    -------
+    CityOutcome
+        The joined plan (townships that could not be planned are in it with
+        their problems), or the labs' problems when no lab assignment fits.
+
+    Raises
+    ------
+    ImportError
+        When ``dask`` is given and Dask is not installed.
     """
     from natplan.scheduler.pipeline import natplan_version
 
@@ -323,67 +391,80 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None, 
 
         printed_at = now_printed_at()  # once, so that every township's pages say the same
     labs = {lab.id: lab for lab in city.labs}
-    city_dump = city.model_dump(mode="json")
+    base = loaded.path.parent.resolve()
     jobs = []
     for t in city.townships:
         geom = loaded.township_geometry.get(t.id)
-        jobs.append(dict(city=city_dump, township=t.id, lab=labs[choice.lab[t.id]].model_dump(mode="json"),
-                         wkb=None if geom is None else geom.wkb, base=str(loaded.path.parent.resolve()),
-                         time_limit=time_limit, render=render, lang=lang, printed_at=printed_at))
+        jobs.append(TownshipJob(city=city, township=t.id, lab=labs[choice.lab[t.id]],
+                                wkb=None if geom is None else geom.wkb, base=base, time_limit=time_limit,
+                                render=render, lang=lang, printed_at=printed_at))
     # biggest townships first: the pool ends with short jobs, not one long straggler
     people = {t.id: t.people for t in city.townships}
-    jobs.sort(key=lambda j: -people[j["township"]])
-    results: dict[str, dict] = {}
+    jobs.sort(key=lambda j: -people[j.township])
+    results: dict[str, TownshipOutcome] = {}
     files: dict[str, bytes] = {}
     total = len(jobs)
     names = {t.id: t.name for t in city.townships}
 
-    def done(res: dict) -> None:
-        tid = res["id"]
-        for name, data in res.pop("files").items():
-            path = f"townships/{tid}/{name}"
+    def done(res: TownshipOutcome) -> None:
+        for name, data in res.files.items():
+            path = f"townships/{res.id}/{name}"
             if sink is not None:
                 sink(path, data)
             else:
                 files[path] = data
-        results[tid] = res
+        results[res.id] = replace(res, files={})  # the files are passed on; the join needs the figures
         if progress:
-            progress(len(results), total, names[tid])
+            progress(len(results), total, names[res.id])
 
     if dask:
         _run_dask(jobs, dask, workers, done)
     else:
         _run_pool(jobs, workers, done)
     plan = join(loaded, choice, results, natplan_version())
-    problems = [Explanation.model_validate(e) for tid in sorted(results) for e in results[tid]["problems"]]
-    warnings = [f"{tid}: {w}" for tid in sorted(results) for w in results[tid]["warnings"]]
-    cpu = sum(r.get("cpu_s", 0.0) for r in results.values())
+    problems = [e for tid in sorted(results) for e in results[tid].problems]
+    warnings = [f"{tid}: {w}" for tid in sorted(results) for w in results[tid].warnings]
+    cpu = sum(r.cpu_s for r in results.values())
     return CityOutcome(plan, None if sink else files, problems, warnings, cpu)
 
 
 def _scenario_origin(loaded: LoadedCity, t: Township):
     from natplan.models.loader import load_scenario
+    from natplan.routing.network import TRAVEL
 
-    s = load_scenario(loaded.path.parent / t.scenario).scenario
+    s = load_scenario(loaded.path.parent / t.scenario, travel=TRAVEL).scenario
     return s.station.location
 
 
-def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, dict], version: str) -> CityPlan:
-    """The city plan from the township results (in the city file's order, whatever order they came in)."""
-    from natplan.models.plan import Kpis
+def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, TownshipOutcome], version: str) -> CityPlan:
+    """The city plan from the township results (in the city file's order, whatever order they came in).
 
+    Parameters
+    ----------
+    loaded
+        The city file.
+    choice
+        Each township's lab.
+    results
+        Each township's outcome, by township id.
+    version
+        natplan's version, written into the plan.
+
+    Returns
+    -------
+    CityPlan
+        The townships, the labs' loads, KPIs by district and for the city.
+    """
     city = loaded.city
     p = city.parameters
     rows = []
     for t in city.townships:
         r = results[t.id]
-        kpis = Kpis.model_validate(r["kpis"]) if r["kpis"] else None
         rows.append(TownshipResult(
             id=t.id, name=t.name, district=t.district, people=t.people, lab=choice.lab[t.id],
-            lab_minutes=round(choice.minutes[t.id], 1), planned=kpis is not None, folder=f"townships/{t.id}",
-            plan_sha256=r["plan_sha256"], scenario_sha256=r["scenario_sha256"], kpis=kpis,
-            shuttle_vehicles=r["shuttle_vehicles"],
-            problems=[Explanation.model_validate(e) for e in r["problems"]], warnings=len(r["warnings"]),
+            lab_minutes=round(choice.minutes[t.id], 1), planned=r.kpis is not None, folder=f"townships/{t.id}",
+            plan_sha256=r.plan_sha256, scenario_sha256=r.scenario_sha256, kpis=r.kpis,
+            shuttle_vehicles=r.shuttle_vehicles, problems=list(r.problems), warnings=len(r.warnings),
         ))
     window = lab_window_h(city)
     labs = []
@@ -391,7 +472,7 @@ def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, dict], versio
         mine = [row for row in rows if row.lab == lab.id]
         arr: dict[int, int] = defaultdict(int)
         for row in mine:
-            for minute, tubes in results[row.id]["arrivals"]:
+            for minute, tubes in results[row.id].arrivals:
                 arr[int(minute)] += int(tubes)
         arrivals = sorted(arr.items())
         done, peak = lab_queue(arrivals, lab.tubes_per_hour)
@@ -420,6 +501,7 @@ def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, dict], versio
         courier_vehicles=sum(row.kpis.courier_vehicles or 0 for row in ok),
         shuttle_vehicles=sum(row.shuttle_vehicles or 0 for row in ok),
         tubes=sum(lab.tubes for lab in labs), lab_done=max(lab_done) if lab_done else None,
+        **_joint_kpis(p, ok),
     )
     warnings = []
     for lab in labs:
@@ -428,6 +510,19 @@ def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, dict], versio
                             f"{lab.capacity_tubes:,} it tests in the round")
     return CityPlan(city=city.name, city_sha256=loaded.digest, seed=p.seed, natplan_version=version,
                     townships=rows, labs=labs, districts=districts, kpis=kpis, warnings=warnings)
+
+
+def _joint_kpis(p, ok: list[TownshipResult]) -> dict:
+    """The city's finish against the slowest township's joint bound, the days it takes, the late townships."""
+    joint = [row.kpis.joint_bound for row in ok if row.kpis.joint_bound is not None]
+    if not joint:
+        return {}
+    finish = max(row.kpis.finish for row in ok)
+    bound = max(joint)
+    return {"joint_bound": bound,
+            "joint_ratio": None if bound <= p.start else round((finish - p.start) / (bound - p.start), 3),
+            "days": max(row.kpis.days for row in ok),
+            "late": sum(1 for row in ok if row.kpis.finish > p.last_deadline)}
 
 
 def _district(name: str, rows: list[TownshipResult]) -> DistrictKpis:
@@ -439,94 +534,3 @@ def _district(name: str, rows: list[TownshipResult]) -> DistrictKpis:
         finish=max((row.kpis.finish for row in ok), default=None), worst_sample_age_min=max(ages) if ages else None,
         courier_vehicles=sum(row.kpis.courier_vehicles or 0 for row in ok),
         shuttle_vehicles=sum(row.shuttle_vehicles or 0 for row in ok))
-
-
-def city_plan_json(plan: CityPlan) -> bytes:
-    import json
-
-    return (json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-
-
-# ---------------------------------------------------------------------------------------------- CLI
-
-def city_main(args) -> int:
-    """``natplan plan CITY -o OUT``: plan every township, write OUT atomically, print the summary."""
-    from rich.console import Console
-
-    from natplan.templates.outputs import now_printed_at
-
-    from natplan.outfolder import OutputFolder
-
-    console = Console(stderr=True, highlight=False)
-    OutputFolder(Path(args.output), force=getattr(args, "force", False)).check()  # before anything is solved
-    loaded = load_city(args.scenario)
-    workers = args.workers or os.cpu_count() or 1
-    printed_at = now_printed_at()
-    t0 = time.perf_counter()
-    try:
-        plan, outcome = _plan_and_write(args, loaded, workers, printed_at, console)
-    except _Abort as abort:
-        return abort.code
-    wall = time.perf_counter() - t0
-    for w in plan.warnings:
-        console.print(f"warning: {w}")
-    if outcome.warnings:
-        console.print(f"{len(outcome.warnings)} township warnings (each township's plan.json lists its own)")
-    k = plan.kpis
-    print(f"{args.output}: plan.json, city.pdf, city.xlsx, index.html, townships/<id>/ — {plan.city}")
-    print(f"  people {k.people:,} in {k.townships} townships ({k.planned} planned), units open {k.units_open:,}, "
-          f"groups {k.groups_used:,}")
-    print(f"  sampling done {_hm(k.finish)}  (slowest township's bound {_hm(k.bound)}, ratio "
-          f"{'—' if k.finish_ratio is None else f'{k.finish_ratio:.2f}'}); tubes {k.tubes:,}, labs done {_hm(k.lab_done)}")
-    print(f"  worst sample age {'—' if k.worst_sample_age_min is None else f'{k.worst_sample_age_min:.0f}'} min, "
-          f"courier vehicles {k.courier_vehicles:,}, shuttle vehicles {k.shuttle_vehicles:,}")
-    print(f"  {wall:.0f} s wall on {workers} {'Dask workers' if args.dask else 'processes'}, "
-          f"{outcome.cpu_s:.0f} s CPU in township jobs")
-    for r in plan.townships:
-        for e in r.problems:
-            print(f"{args.scenario}: township {r.id} {r.name}: {e.where}: {e.problem}"
-                  + (f" — fix: {e.fix}" if e.fix else ""), file=sys.stderr)
-    failed = sum(1 for r in plan.townships if not r.planned)
-    if failed:
-        print(f"{args.scenario}: {failed} of {k.townships} townships could not be planned (above); "
-              f"the others are in {args.output}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def _plan_and_write(args, loaded: LoadedCity, workers: int, printed_at: str, console):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from natplan.outfolder import OutputFolder
-
-    with OutputFolder(Path(args.output), force=getattr(args, "force", False)).staged() as sink:
-        with Progress(TextColumn("natplan: townships"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      TextColumn("{task.description}"), console=console, transient=True) as bar:
-            task = bar.add_task("", total=len(loaded.city.townships))
-            outcome = plan_city(loaded, workers=workers, dask=args.dask, time_limit=args.time_limit or CITY_TIME_LIMIT,
-                                render=not args.no_township_print, lang=args.lang, printed_at=printed_at, sink=sink,
-                                progress=lambda done, total, name: bar.update(task, completed=done, description=name))
-        if outcome.plan is None:
-            for e in outcome.problems:
-                print(f"{args.scenario}: {e.where}: {e.problem}" + (f" — fix: {e.fix}" if e.fix else ""),
-                      file=sys.stderr)
-            raise _Abort(2)  # leaves OUT as it was
-        plan = outcome.plan
-        from natplan.templates.city import city_files
-
-        with console.status("natplan: city overview"):
-            for name, data in city_files(plan, loaded, lang=args.lang, printed_at=printed_at).items():
-                sink(name, data)
-        sink("plan.json", city_plan_json(plan))
-    return plan, outcome
-
-
-class _Abort(Exception):
-    def __init__(self, code: int):
-        self.code = code
-
-
-def _hm(minutes) -> str:
-    from natplan.models.clock import format_clock
-
-    return "—" if minutes is None else format_clock(int(round(minutes)))

@@ -13,10 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import sys
 from pathlib import Path
 
-from natplan.models.city import City, load_city
+from natplan.models.city import City
 from natplan.models.problems import InputError
 
 
@@ -32,9 +31,30 @@ def _haversine_min(city: City, a, b) -> float:
 
 
 def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
-    """Every violation, in words (empty when the plan holds)."""
+    """Every violation of a joined city plan, in words.
+
+    Parameters
+    ----------
+    city
+        The city file the plan was made from.
+    plan
+        The city plan as plain data (its plan.json).
+    folder
+        The folder that holds the city plan, with each township's folder in it.
+
+    Returns
+    -------
+    list[str]
+        One line per violation; empty when the plan holds.
+
+    Raises
+    ------
+    KeyError, TypeError
+        When ``plan`` is not shaped like a natplan city plan.
+    """
     from natplan.models.loader import load_scenario
     from natplan.models.scenario import Role
+    from natplan.routing.network import TRAVEL
     from natplan.scheduler.verify import verify
 
     out: list[str] = []
@@ -69,7 +89,7 @@ def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
         if hashlib.sha256(sbytes).hexdigest() != r["scenario_sha256"]:
             out.append(f"{where}: scenario.yaml is not the one the city plan names (digest differs)")
         try:
-            s = load_scenario(tdir / "scenario.yaml").scenario
+            s = load_scenario(tdir / "scenario.yaml", travel=TRAVEL).scenario
         except InputError as e:
             out.append(f"{where}: its scenario.yaml does not load: {e.problems[0].format(e.file)}")
             continue
@@ -108,20 +128,3 @@ def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
     if all(r.get("planned") for r in rows.values()) and people != city.people:
         out.append(f"the township scenarios hold {people:,} people, the city file {city.people:,}")
     return out
-
-
-def verify_city_main(args) -> int:
-    loaded = load_city(args.scenario)
-    from natplan.scheduler.verify import read_plan_json, report
-
-    display = str(args.plan)
-    plan = read_plan_json(args.plan)
-    if not isinstance(plan, dict) or plan.get("kind") != "city":
-        raise InputError.single(display, f"not a city plan ({args.scenario} is a city file)")
-    if plan.get("city_sha256") != loaded.digest:
-        print(f"{display}: warning: made from a different version of {args.scenario}", file=sys.stderr)
-    try:
-        problems = verify_city(loaded.city, plan, Path(args.plan).parent)
-    except (KeyError, TypeError) as e:
-        raise InputError.single(display, f"not a natplan city plan (missing {e})") from None
-    return report(display, problems, f"every rule holds in all {len(plan['townships'])} townships")

@@ -1,12 +1,19 @@
 """What if: the same round with more or fewer groups, units, samplers, vehicles, desks…
 
 ``natplan compare`` plans a scenario once per combination of the varied
-resources, in parallel processes (plain scenario data in, plain result rows
-out, so the answer never depends on the number of workers), and tabulates
+resources, in parallel processes (the scenario as JSON in, a frozen
+:class:`VariantResult` with its plan out, so the answer never depends on the
+number of workers), and tabulates
 finish time, queues, sample age, walking and staff-hours side by side.
 ``natplan minimize`` finds the least amount of one resource with which the
-round still meets the deadline, by bisection over the count (the planner is
-monotone in groups: a plan with one group more is never later).
+round still meets the deadline, by bisection over the count.
+
+The planner itself is not monotone in groups: with a time budget, the search
+may find a later plan with one group more.  ``compare`` therefore plans such
+a row again, starting from the smaller variant's staffing, so that its table
+never shows more groups finishing later; ``minimize`` bisects as if the
+planner were monotone and then checks the count just below its answer, and
+says so when that one meets the deadline too.
 """
 
 from __future__ import annotations
@@ -15,10 +22,16 @@ import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from natplan.models.clock import format_clock, parse_clock
 from natplan.models.loader import LoadedScenario
+from natplan.models.plan import Plan, Visit
 from natplan.models.scenario import Group, Member, Role, Scenario
+from natplan.scheduler.budget import DEFAULT_TIME_LIMIT
+
+if TYPE_CHECKING:
+    from natplan.scheduler.pipeline import Outcome
 
 VARY_KEYS = {
     "groups": "test groups",
@@ -29,8 +42,12 @@ VARY_KEYS = {
     "slot": "arrival slot minutes",
     "pooling": "pooling ratio (5, 10, 20)",
     "deadline": "deadline HH:MM",
-    "interval": "courier collection interval minutes",
+    "interval": "courier collection interval minutes (strict, with the vehicles it needs)",
+    "max_walk_m": "farthest walk to a unit, metres",
 }
+VARY_MAX = {"groups": 5000, "units": 5000, "samplers": 90, "vehicles": 1000, "desks": 50, "slot": 240, "pooling": 20,
+            "interval": 1440, "max_walk_m": 50_000}
+"""The largest value of each key: the bounds of the scenario's fields (natplan.models.scenario)."""
 
 
 def parse_vary(spec: str) -> tuple[str, list]:
@@ -56,13 +73,15 @@ def parse_vary(spec: str) -> tuple[str, list]:
                 lo, hi = (int(x) for x in item.split(".."))
                 if hi < lo:
                     raise ValueError
-                out.extend(range(lo, hi + 1))
+                out.extend(range(lo, min(hi, VARY_MAX.get(key, hi) + 1) + 1))  # past the bound: refused below
             else:
                 out.append(int(item))
         except ValueError:
             raise ValueError(f"--vary {spec!r}: {item!r} is not a count, a range a..b or (deadline) HH:MM") from None
     if any(v <= 0 for v in out):
         raise ValueError(f"--vary {spec!r}: values must be positive")
+    if key in VARY_MAX and max(out, default=0) > VARY_MAX[key]:
+        raise ValueError(f"--vary {spec!r}: at most {VARY_MAX[key]:,} {VARY_KEYS[key]}")
     if key == "pooling" and any(v not in (5, 10, 20) for v in out):
         raise ValueError(f"--vary {spec!r}: the pooling ratio is 5, 10 or 20")
     return key, sorted(set(out))
@@ -116,9 +135,12 @@ def apply_variant(s: Scenario, variant: dict) -> Scenario:
             data["parameters"]["pooling_ratio"] = value
         elif key == "deadline":
             data["parameters"]["deadline"] = format_clock(value)
-        elif key == "interval":
+        elif key == "interval":  # strict loops at this interval, with the vehicles they need (issue #15)
             for z in data["zones"]:
                 z["interval_min"] = value
+            data["fleet"] = {**data.get("fleet", {}), "longer_intervals": [], "add_missing_vehicles": True}
+        elif key == "max_walk_m":
+            data["parameters"]["max_walk_m"] = value
         else:
             raise ValueError(f"unknown variant key {key!r}")
     return Scenario.model_validate(data)
@@ -132,65 +154,129 @@ def variants(vary: list[tuple[str, list]]) -> list[dict]:
 
 @dataclass(frozen=True)
 class Job:
-    """One variant to plan: plain data only, so it crosses process boundaries."""
+    """One variant to plan: the scenario as JSON text and frozen models, so it crosses process boundaries."""
 
     scenario_json: str
     digest: str
-    variant: dict
+    variant: dict[str, int]
     time_limit: float
-    incumbent_json: str | None = None
+    incumbent: tuple[Visit, ...] | None = None  # visits of a plan known to fit, to start the staffing from
 
 
-def run_job(job: Job) -> dict:
-    """Plan one variant; return its comparison row (and the plan's JSON for the caller)."""
-    from natplan.models.plan import Visit
-    from natplan.scheduler.pipeline import plan_json, plan_round
+@dataclass(frozen=True)
+class VariantResult:
+    """One variant of the round, planned: its resources, and its figures when it could be planned.
 
-    base = Scenario.model_validate_json(job.scenario_json)
-    s = apply_variant(base, job.variant)
+    Times are minutes since midnight; ``why`` says what breaks when the
+    variant cannot be planned (then ``plan`` and the figures are None).
+    """
+
+    variant: dict[str, int]  # the varied values, in the order they were varied
+    groups: int
+    units: int
+    samplers: int
+    vehicles: int
+    feasible: bool
+    why: str = ""
+    plan: Plan | None = None
+    finish: int | None = None
+    finish_ratio: float | None = None
+    peak_queue: float | None = None
+    worst_age: float | None = None
+    walk_mean_m: float | None = None
+    walk_max_m: float | None = None
+    courier_vehicles: int | None = None
+    staff_hours: float | None = None
+    vehicles_used: int | None = None  # every vehicle the plan drives, shuttles included (extras too)
+    vehicles_lacking: int | None = None  # of them, vehicles the town does not have (an interval variant)
+    vehicles_available: int | None = None
+    longest_interval: int | None = None  # the longest interval any unit is collected at
+    peak_p95: float | None = None  # from simulation runs, when the caller adds them
+    finish_p95: float | None = None
+
+
+def run_job(job: Job) -> VariantResult:
+    """Plan one variant.
+
+    Parameters
+    ----------
+    job
+        The variant, with the base scenario and the solver budget.
+
+    Returns
+    -------
+    VariantResult
+        Its figures and plan, or why it cannot be planned.
+    """
+    from natplan.scheduler.pipeline import plan_round
+
+    s = apply_variant(Scenario.model_validate_json(job.scenario_json), job.variant)
     loaded = LoadedScenario(s, None, job.digest, None)
-    incumbent = None
-    if job.incumbent_json:
-        import json
-
-        incumbent = [Visit.model_validate(v) for v in json.loads(job.incumbent_json)]
-    out = plan_round(loaded, time_limit=job.time_limit, staffing_incumbent=incumbent)
-    return row(s, job.variant, out, plan_json)
+    incumbent = list(job.incumbent) if job.incumbent is not None else None
+    return variant_result(s, job.variant, plan_round(loaded, time_limit=job.time_limit, staffing_incumbent=incumbent))
 
 
-def row(s: Scenario, variant: dict, out, plan_json: Callable) -> dict:
-    """A comparison row for one planned variant (infeasible ones say why)."""
-    r = {
-        "groups": len(s.groups), "units": len(s.units),
-        "samplers": sum(g.count(Role.sampler) for g in s.groups), "vehicles": len(s.station.vehicles),
-        **{f"vary_{k}": v for k, v in variant.items()},
-    }
+def variant_result(s: Scenario, variant: dict[str, int], out: Outcome) -> VariantResult:
+    """The comparison row of one planned variant (an infeasible one says why).
+
+    Parameters
+    ----------
+    s
+        The variant's scenario.
+    variant
+        The varied values.
+    out
+        What :func:`natplan.scheduler.pipeline.plan_round` made of it.
+    """
+    resources = dict(variant=dict(variant), groups=len(s.groups), units=len(s.units),
+                     samplers=sum(g.count(Role.sampler) for g in s.groups), vehicles=len(s.station.vehicles))
     if out.plan is None:
-        r.update({"feasible": False, "why": "; ".join(e.problem for e in out.problems[:3]), "plan": None})
-        return r
+        return VariantResult(**resources, feasible=False, why="; ".join(e.problem for e in out.problems[:3]))
     k = out.plan.kpis
     staff_min = sum(x.end - x.start for x in out.plan.staffing.shifts if x.kind != "travel")
-    r.update({
-        "feasible": True, "why": "",
-        "finish": k.finish, "finish_ratio": k.finish_ratio, "peak_queue": k.peak_queue,
-        "worst_age": k.worst_sample_age_min, "walk_mean_m": k.walk_mean_m, "walk_max_m": k.walk_max_m,
-        "courier_vehicles": k.courier_vehicles, "staff_hours": round(staff_min / 60, 1),
-        "visits": [v.model_dump() for v in out.plan.staffing.visits],
-        "plan": plan_json(out.plan).decode(),
-    })
-    return r
+    return VariantResult(
+        **resources, feasible=True, plan=out.plan,
+        finish=k.finish, finish_ratio=k.finish_ratio, peak_queue=k.peak_queue, worst_age=k.worst_sample_age_min,
+        walk_mean_m=k.walk_mean_m, walk_max_m=k.walk_max_m, courier_vehicles=k.courier_vehicles,
+        staff_hours=round(staff_min / 60, 1), **fleet_figures(out.plan))
+
+
+def fleet_figures(plan: Plan) -> dict:
+    """The fleet columns of a comparison row: vehicles used (extras included) and lacking, the longest interval."""
+    f = plan.routing.fleet
+    if f is None:
+        return {}
+    return dict(vehicles_used=f.used + f.extra, vehicles_lacking=f.extra, vehicles_available=f.available,
+                longest_interval=f.longest_interval_min)
 
 
 def compare(loaded: LoadedScenario, vary: list[tuple[str, list]], workers: int | None = None,
-            time_limit: float = 0.5, progress: Callable[[int, int], None] | None = None) -> list[dict]:
+            time_limit: float = DEFAULT_TIME_LIMIT,
+            progress: Callable[[int, int], None] | None = None) -> list[VariantResult]:
     """Plan every variant (in parallel) and return one row per variant, in variant order.
 
     Rows where adding groups made the plan later are planned again with the
     smaller variant's staffing as an incumbent, so the table is monotone in
     groups whatever the search found.
-    """
-    import json
 
+    Parameters
+    ----------
+    loaded
+        The base scenario.
+    vary
+        The varied resources, as :func:`parse_vary` gives them.
+    workers
+        Processes (default: one per core); the rows do not depend on it.
+    time_limit
+        Solver budget per stage and variant.
+    progress
+        ``progress(done, total)`` after each variant.
+
+    Returns
+    -------
+    list[VariantResult]
+        One per combination of :func:`variants`, in that order.
+    """
     workers = workers or os.cpu_count() or 1
     todo = variants(vary)
     sj = loaded.scenario.model_dump_json()
@@ -200,15 +286,16 @@ def compare(loaded: LoadedScenario, vary: list[tuple[str, list]], workers: int |
         key_of = lambda v: tuple((k, x) for k, x in sorted(v.items()) if k != "groups")  # noqa: E731
         for i, v in sorted(enumerate(todo), key=lambda iv: (key_of(iv[1]), iv[1]["groups"])):
             smaller = [j for j, w in enumerate(todo) if key_of(w) == key_of(v) and w["groups"] == v["groups"] - 1]
-            if not smaller or not rows[smaller[0]]["feasible"]:
+            if not smaller or not rows[smaller[0]].feasible:
                 continue
             j = smaller[0]
-            if not rows[i]["feasible"] or rows[i]["finish"] > rows[j]["finish"]:
-                rows[i] = run_job(Job(sj, loaded.digest, v, time_limit, json.dumps(rows[j]["visits"])))
+            if not rows[i].feasible or rows[i].finish > rows[j].finish:
+                visits = tuple(rows[j].plan.staffing.visits)
+                rows[i] = run_job(Job(sj, loaded.digest, v, time_limit, visits))
     return rows
 
 
-def _run(jobs: list[Job], workers: int, progress) -> list[dict]:
+def _run(jobs: list[Job], workers: int, progress) -> list[VariantResult]:
     if workers <= 1 or len(jobs) <= 1:
         rows = []
         for n, job in enumerate(jobs, 1):
@@ -233,29 +320,60 @@ def _run(jobs: list[Job], workers: int, progress) -> list[dict]:
     return rows
 
 
-def minimize(loaded: LoadedScenario, resource: str, time_limit: float = 0.5,
-             upper: int | None = None) -> tuple[int | None, dict | None, dict | None]:
+@dataclass(frozen=True)
+class Minimum:
+    """The least count of a resource that meets every rule (:func:`minimize`)."""
+
+    resource: str
+    count: int | None  # None when even the upper end of the search does not meet the deadline
+    at: VariantResult  # the variant at ``count`` (at the upper end when ``count`` is None)
+    below: VariantResult | None  # the variant with one fewer, when there is one
+
+
+MINIMIZE = ("groups", "samplers", "vehicles", "units")
+
+
+def minimize(loaded: LoadedScenario, resource: str, time_limit: float = DEFAULT_TIME_LIMIT,
+             upper: int | None = None) -> Minimum:
     """Least count of ``resource`` with which the round meets every rule, by bisection.
 
-    Returns ``(count, row at count, row at count - 1)``; ``count`` is None when
-    even ``upper`` (default: twice what the scenario has) is not enough.
+    Parameters
+    ----------
+    loaded
+        The base scenario.
+    resource
+        One of :data:`MINIMIZE`.
+    time_limit
+        Solver budget per stage and variant.
+    upper
+        Upper end of the search (default: twice what the scenario has; its units for ``units``).
+
+    Returns
+    -------
+    Minimum
+        The count, the variant at it and the one just below it.
+
+    Raises
+    ------
+    ValueError
+        For an unknown resource.
     """
-    if resource not in ("groups", "samplers", "vehicles", "units"):
-        raise ValueError(f"minimize: unknown resource {resource!r}; one of groups, samplers, vehicles, units")
+    if resource not in MINIMIZE:
+        raise ValueError(f"minimize: unknown resource {resource!r}; one of {', '.join(MINIMIZE)}")
     s = loaded.scenario
     have = {"groups": len(s.groups), "units": len(s.units), "vehicles": len(s.station.vehicles),
             "samplers": max(g.count(Role.sampler) for g in s.groups)}[resource]
     sj = s.model_dump_json()
-    cache: dict[int, dict] = {}
+    cache: dict[int, VariantResult] = {}
 
     def ok(n: int) -> bool:
         if n not in cache:
             cache[n] = run_job(Job(sj, loaded.digest, {resource: n}, time_limit))
-        return cache[n]["feasible"]
+        return cache[n].feasible
 
     hi = upper or (have * 2 if resource != "units" else have)
     if not ok(hi):
-        return None, cache[hi], None
+        return Minimum(resource, None, cache[hi], None)
     lo = 0  # lo fails (0 of anything plans nothing), hi works
     while hi - lo > 1:
         mid = (lo + hi) // 2
@@ -265,5 +383,4 @@ def minimize(loaded: LoadedScenario, resource: str, time_limit: float = 0.5,
             lo = mid
     if hi > 1:
         ok(hi - 1)  # planned already by the bisection unless hi is its upper end
-    return hi, cache[hi], cache.get(hi - 1)
-
+    return Minimum(resource, hi, cache[hi], cache.get(hi - 1))

@@ -111,12 +111,12 @@ def test_pool_and_local_dask_give_the_same_plan(pooled):
 
 def test_joined_plan_passes_verify_and_kpis_are_the_townships(pooled, tmp_path):
     loaded, out = pooled
-    from natplan.scheduler.city import city_plan_json
+    from natplan.planfile import plan_json
 
     for name, data in out.files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
-    (tmp_path / "plan.json").write_bytes(city_plan_json(out.plan))
+    (tmp_path / "plan.json").write_bytes(plan_json(out.plan))
     plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
     assert verify_city(loaded.city, plan, tmp_path) == []
     finishes = [json.loads((tmp_path / r["folder"] / "plan.json").read_text())["kpis"]["finish"]
@@ -143,7 +143,7 @@ def test_cli_plans_prints_and_verifies_a_city(tmp_path, capsys, monkeypatch):
     assert {p.name for p in city.iterdir()} == {".natplan-manifest.json", "plan.json", "city.pdf", "city.xlsx", "index.html", "townships"}
     for tid in ("370202004", "370202005", "370202007"):
         assert {p.name for p in (city / "townships" / tid).iterdir()} == {
-            "boundary.geojson", "scenario.yaml", "plan.json", "plan.xlsx", "rosters.pdf", "index.html"}
+            "boundary.geojson", "scenario.yaml", "plan.json", "plan.xlsx", "rosters.pdf", "index.html", "notices"}
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(city / "city.pdf").pages)
@@ -152,6 +152,10 @@ def test_cli_plans_prints_and_verifies_a_city(tmp_path, capsys, monkeypatch):
     capsys.readouterr()
     assert main(["verify", str(city / "plan.json"), "--scenario", str(tmp_path / "city.yaml")]) == 0
     assert "every rule holds in all 3 townships" in capsys.readouterr().out
+    # and it does so without loading any solver
+    from tests.cli.test_verify import solvers_loaded_by
+
+    assert solvers_loaded_by(["verify", str(city / "plan.json"), "--scenario", str(tmp_path / "city.yaml")]) == "0 []"
     # a township's set printed again later from its folder reads the same, page for page
     town = city / "townships" / "370202005"
     before = [page.extract_text() for page in PdfReader(town / "rosters.pdf").pages]
@@ -166,34 +170,46 @@ def test_a_township_with_its_own_scenario_file_is_planned_from_it(tmp_path):
     """夏格庄镇 is a township of Qingdao: a city file may name the real town scenario instead of generating."""
     import yaml
 
-    from natplan.scheduler.city import township_job
+    import hashlib
+    import pickle
+
+    from natplan.scheduler.budget import CITY_TOWNSHIP_TIME_LIMIT
+    from natplan.scheduler.city import TownshipJob, township_job
 
     repo = Path(__file__).resolve().parents[2]
     doc = yaml.safe_load(CITY.read_text(encoding="utf-8"))
     doc["region"]["boundary"] = str(repo / "scenarios" / "data" / "qingdao_admin_boundaries.geojson")
-    doc["labs"][1]["tubes_per_hour"] = 2000
+    # the town's samples go to a city lab in Laixi: the 市北 lab, 70 km away, is too far for the town's eastern
+    # units within the 240-min age limit once the station handover is counted (the plan says so, per unit)
+    doc["labs"].append({"id": "L3", "name": "莱西市检测实验室", "location": {"lon": 120.5171, "lat": 36.8653},
+                        "tubes_per_hour": 2000})
     doc["townships"].append({"id": "370285104", "name": "夏格庄镇", "district": "莱西市", "kind": "town",
                              "people": 33438, "units": 29, "groups": 17, "samplers": 102, "zones": 4,
                              "vehicles": 6, "scenario": str(repo / "scenarios" / "xiagezhuang.yaml")})
     path = tmp_path / "city.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     loaded = load_city(path)
-    lab = loaded.city.labs[1]
-    res = township_job(dict(city=loaded.city.model_dump(mode="json"), township="370285104",
-                            lab=lab.model_dump(mode="json"), wkb=None, base=str(tmp_path), time_limit=0.05,
-                            render=False, lang="zh", printed_at="2022-03-13 05:00"))
-    assert res["problems"] == []
-    assert res["kpis"]["people"] == 33_438 and res["kpis"]["units_open"] == 29
-    written = yaml.safe_load(res["files"]["scenario.yaml"])
-    assert written["lab"]["id"] == "L2" and written["lab"]["name"] == "市北区检测实验室"  # the city's lab, not its own
+    lab = loaded.city.labs[2]
+    job = TownshipJob(city=loaded.city, township="370285104", lab=lab, wkb=None, base=tmp_path,
+                      time_limit=CITY_TOWNSHIP_TIME_LIMIT, render=False, lang="zh", printed_at="2022-03-13 05:00")
+    assert pickle.loads(pickle.dumps(job)) == job  # it crosses process and Dask boundaries as it is
+    res = township_job(job)
+    assert res.id == "370285104" and res.problems == []
+    assert res.kpis.people == 33_438 and 0 < res.kpis.units_open <= 29  # the joint planner may close units
+    assert pickle.loads(pickle.dumps(res)) == res
+    written = yaml.safe_load(res.files["scenario.yaml"])
+    assert written["lab"]["id"] == "L3" and written["lab"]["name"] == "莱西市检测实验室"  # the city's lab, not its own
     assert written["region"]["boundary"] == "boundary.geojson"
-    assert res["files"]["boundary.geojson"] == (repo / "scenarios" / "data" / "xiagezhuang_boundary.geojson").read_bytes()
+    assert res.files["boundary.geojson"] == (repo / "scenarios" / "data" / "xiagezhuang_boundary.geojson").read_bytes()
+    assert hashlib.sha256(res.files["plan.json"]).hexdigest() == res.plan_sha256
+    trips = json.loads(res.files["plan.json"])["routing"]["shuttles"]["trips"]
+    assert res.arrivals == [(tr["arrive"], tr["tubes"]) for tr in trips if tr["tubes"]]
 
 
 def test_a_township_whose_own_file_is_missing_comes_back_with_the_reason(tmp_path):
     import yaml
 
-    from natplan.scheduler.city import township_job
+    from natplan.scheduler.city import TownshipJob, township_job
 
     doc = yaml.safe_load(CITY.read_text(encoding="utf-8"))
     doc["region"]["boundary"] = str(Path(__file__).resolve().parents[2] / "scenarios" / "data" /
@@ -202,11 +218,10 @@ def test_a_township_whose_own_file_is_missing_comes_back_with_the_reason(tmp_pat
     path = tmp_path / "city.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     loaded = load_city(path)
-    res = township_job(dict(city=loaded.city.model_dump(mode="json"), township="370202004",
-                            lab=loaded.city.labs[0].model_dump(mode="json"), wkb=None, base=str(tmp_path),
-                            time_limit=0.05, render=False, lang="zh", printed_at=""))
-    assert res["kpis"] is None and res["files"] == {}
-    assert [p["problem"] for p in res["problems"]] == [f"{tmp_path / 'nowhere.yaml'}: file not found"]
+    res = township_job(TownshipJob(city=loaded.city, township="370202004", lab=loaded.city.labs[0], wkb=None,
+                                   base=tmp_path, time_limit=0.05, render=False, lang="zh", printed_at=""))
+    assert res.kpis is None and res.plan_sha256 is None and res.files == {}
+    assert [(p.where, p.problem) for p in res.problems] == [("370202004", f"{tmp_path / 'nowhere.yaml'}: file not found")]
 
 
 def test_validate_summarises_a_city_file(capsys):

@@ -51,7 +51,7 @@ def test_natplan_folder_is_replaced(tmp_path, data_dir):
     first = (out / "plan.json").read_bytes()
     (out / "plan.json").write_bytes(first)  # the same bytes: still natplan's
     assert main(["plan", str(data_dir / "tiny.yaml"), "-o", str(out), "--seed", "7"]) == 0
-    assert sorted(os.listdir(out)) == [".natplan-manifest.json", "index.html", "plan.json", "plan.xlsx",
+    assert sorted(os.listdir(out)) == [".natplan-manifest.json", "index.html", "notices", "plan.json", "plan.xlsx",
                                        "rosters.pdf"]
     assert sorted(os.listdir(tmp_path)) == ["out"]
 

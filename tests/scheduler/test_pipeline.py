@@ -1,4 +1,4 @@
-"""The whole pipeline: slots within rooms, staffed minutes, determinism, infeasibility in words."""
+"""The whole pipeline: the independent checks hold, determinism, infeasibility in words (slots: test_slots.py)."""
 
 import json
 
@@ -7,31 +7,10 @@ import pytest
 from natplan.models.clock import format_clock
 from natplan.models.loader import load_scenario
 from natplan.cli import main
-from natplan.scheduler.pipeline import plan_json, plan_round
-from natplan.scheduler.slots import fluid_queue, plan_slots
+from natplan.planfile import plan_json
+from natplan.scheduler.pipeline import plan_round
 from natplan.scheduler.verify import verify
-from natplan.models.plan import GridPart
 from tests.scheduler.conftest import tiny_with
-
-
-def test_fluid_queue_known_answer():
-    # 90 people over 30 min at 120/h (2 a minute) against 1 a minute... here: 60/h = 1 per minute
-    q = fluid_queue(0, 60, [(0, 30, 90)])
-    assert round(q.peak) == 60  # 3 a minute in, 1 out, for 30 minutes
-    assert round(q.finish) == 90
-
-
-def test_slots_keep_the_queue_in_the_room():
-    parts = [GridPart(grid=f"G{i}", households=(1, 100), people=250, unit="U1", distance_m=100.0) for i in range(6)]
-    slots = plan_slots("U1", 480, 200.0, 200, 30, parts)
-    assert sum(x.people for x in slots) == 1500
-    q = fluid_queue(480, 200.0, [(x.start, x.end, x.people) for x in slots])
-    assert q.peak <= 200
-    # the desks never run dry: the unit finishes at its bound, open + 1500 / 200 h, within a slot
-    assert q.finish <= 480 + 1500 / 200 * 60 + 30
-    # grids bigger than a slot are called by household ranges that do not overlap
-    g0 = [x for x in slots if x.grid == "G0"]
-    assert all(a.households[1] < b.households[0] for a, b in zip(g0, g0[1:]))
 
 
 def test_tiny_plan_passes_the_independent_checks(tiny):
@@ -40,10 +19,11 @@ def test_tiny_plan_passes_the_independent_checks(tiny):
     plan = json.loads(plan_json(out.plan))
     assert verify(tiny.scenario, plan) == []
     assert plan["kpis"]["walk_in"] == 348 and plan["kpis"]["home_visits"] == 2
-    # one group serves both units one after the other
+    # one group, one desk at each unit: everyone walks to U1, the group's home; a second unit would only add
+    # a trip and a set-up (tests/scheduler/joint/test_optimum.py)
     visits = plan["staffing"]["visits"]
-    assert [v["group"] for v in visits] == ["T1", "T1"]
-    assert visits[1]["arrive"] >= visits[0]["leave"]
+    assert [(v["group"], v["unit"]) for v in visits] == [("T1", "U1")]
+    assert {p["unit"] for p in plan["assignment"]["parts"]} == {"U1"}
 
 
 def test_xiagezhuang_plan_holds_every_rule(xiagezhuang):
@@ -83,11 +63,16 @@ def test_cli_exit_2_and_no_half_written_output(tmp_path, capsys, data_dir):
     bad.write_text((data_dir / "tiny.yaml").read_text(encoding="utf-8").replace('deadline: "13:00"', 'deadline: "11:30"'),
                    encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["plan", str(bad), "-o", str(out)]) == 2
+    assert main(["plan", str(bad), "-o", str(out), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "more desk-hours between" in err and "Traceback" not in err
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [bad]
+    # in Chinese by default, the same numbers
+    assert main(["plan", str(bad), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "U1 甲村东检测点 在 08:20 至 11:30 之间还差 0.3 个采样台·小时（检测组 T1 11:49 才采完，晚 19 分钟）" in err
+    assert not out.exists()
 
 
 def test_unit_with_no_one_is_a_warning(tiny):

@@ -1,14 +1,12 @@
-"""What-if: monotone in groups, the least staffing and the level below it, simulation against theory."""
+"""What-if: monotone in groups, the least staffing and the level below it (the simulation: test_simulate.py)."""
 
 import json
 
-import numpy as np
 import pytest
 
 from natplan.models.loader import LoadedScenario
 from natplan.cli import main
-from natplan.scheduler.simulate import erlang_c_wait, simulate_plan, simulate_queue
-from natplan.scheduler.slots import fluid_queue
+from natplan.planfile import plan_json
 from natplan.scheduler.verify import verify
 from natplan.scheduler.whatif import apply_variant, compare, minimize, parse_vary
 
@@ -35,9 +33,10 @@ def test_more_groups_never_finish_later_and_workers_do_not_matter(tiny):
     vary = [parse_vary("groups=1..3"), parse_vary("vehicles=1,2")]
     one = compare(tiny, vary, workers=1)
     two = compare(tiny, vary, workers=2)
-    assert [r["plan"] for r in one] == [r["plan"] for r in two]
+    assert [r.variant for r in one] == [{"groups": g, "vehicles": v} for g in (1, 2, 3) for v in (1, 2)]
+    assert [plan_json(r.plan) for r in one] == [plan_json(r.plan) for r in two]  # every variant is feasible
     for vehicles in (1, 2):
-        finishes = [r["finish"] for r in one if r["vary_vehicles"] == vehicles]
+        finishes = [r.finish for r in one if r.variant["vehicles"] == vehicles]
         assert finishes == sorted(finishes, reverse=True)
 
 
@@ -48,39 +47,12 @@ def test_minimize_groups_on_a_small_town(tiny):
     data["parameters"]["deadline"] = 11 * 60 + 30
     s = type(tiny.scenario).model_validate(data)
     loaded = LoadedScenario(s, tiny.path, tiny.digest, None)
-    count, at, below = minimize(loaded, "groups")
-    assert count == 2
-    plan = json.loads(at["plan"])
+    least = minimize(loaded, "groups")
+    assert (least.resource, least.count, least.at.groups, least.below.groups) == ("groups", 2, 2, 1)
+    plan = json.loads(plan_json(least.at.plan))
     assert verify(apply_variant(s, {"groups": 2}), plan) == []
-    assert not below["feasible"] and "min late" in below["why"]
-
-
-def test_simulation_of_steady_rates_matches_the_fluid_model():
-    # 300 people evenly over an hour, 3 desks of 0.75 min a swab: 4 a minute against 5 arriving
-    arrivals = np.linspace(0, 60, 300, endpoint=False)
-    run = simulate_queue(arrivals, np.full(300, 0.75), [(0.0, 3)])
-    fluid = fluid_queue(0, 240, [(0, 60, 300)])
-    assert abs(run.peak_queue - fluid.peak) <= 2
-    assert abs(run.finish - fluid.finish) <= 1
-
-
-def test_mmc_queue_matches_erlang_c():
-    rng = np.random.default_rng(0)
-    lam, mu, c, n = 2.1, 1.0, 3, 60_000  # load 0.7: Erlang C gives a mean wait of 0.547 min
-    arrivals = np.cumsum(rng.exponential(1 / lam, n))
-    run = simulate_queue(arrivals, rng.exponential(1 / mu, n), [(0.0, c)])
-    assert run.mean_wait == pytest.approx(erlang_c_wait(lam, mu, c), rel=0.10)
-
-
-def test_plan_simulation_is_seeded(tiny):
-    from natplan.scheduler.pipeline import plan_json, plan_round
-
-    plan = json.loads(plan_json(plan_round(tiny).plan))
-    a = simulate_plan(tiny.scenario, plan, runs=5, seed=3)
-    b = simulate_plan(tiny.scenario, plan, runs=5, seed=3)
-    assert a == b
-    assert {r["unit"] for r in a} == {"U1", "U2"}
-    assert all(0 <= r["p_late"] <= 1 for r in a)
+    assert least.at.finish == plan["kpis"]["finish"] <= 11 * 60 + 30
+    assert not least.below.feasible and least.below.plan is None and "min late" in least.below.why
 
 
 def test_compare_cli_writes_table_and_charts(tmp_path, data_dir, capsys):
@@ -88,7 +60,7 @@ def test_compare_cli_writes_table_and_charts(tmp_path, data_dir, capsys):
     assert main(["compare", str(data_dir / "tiny.yaml"), "--vary", "groups=1..2", "-o", str(out), "--workers", "1"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [".natplan-manifest.json", "base", "compare.html", "compare.pdf", "compare.xlsx",
                                                      "finish.png", "peak_queue.png"]
-    assert sorted(p.name for p in (out / "base").iterdir()) == ["index.html", "plan.json", "plan.xlsx", "rosters.pdf"]
+    assert sorted(p.name for p in (out / "base").iterdir()) == ["index.html", "notices", "plan.json", "plan.xlsx", "rosters.pdf"]
     from pypdf import PdfReader
 
     from natplan.models.clock import format_clock
@@ -103,5 +75,28 @@ def test_compare_cli_writes_table_and_charts(tmp_path, data_dir, capsys):
 def test_compare_cli_bad_vary_is_one_line(tmp_path, data_dir, capsys):
     assert main(["compare", str(data_dir / "tiny.yaml"), "--vary", "crews=3", "-o", str(tmp_path / "x")]) == 2
     assert capsys.readouterr().err.strip() == ("--vary: --vary 'crews=3': unknown key 'crews'; one of groups, units, "
-                                               "samplers, vehicles, desks, slot, pooling, deadline, interval")
+                                               "samplers, vehicles, desks, slot, pooling, deadline, interval, "
+                                               "max_walk_m")
     assert not (tmp_path / "x").exists()
+
+
+def test_walking_limit_against_finish(tiny):
+    # the tiny town is solved exactly.  G3 is 1.38 km from U2 and 1.48 km from U1 (after the detour factor):
+    # within 1.4 km everyone can go to U2 only (the group comes from U1: open 08:25, done 11:54); within 1.5 km
+    # they can all stay at U1, the group's home (open 08:20, done 11:49)
+    assert parse_vary("max_walk_m=5000,1500,3000") == ("max_walk_m", [1500, 3000, 5000])
+    assert apply_variant(tiny.scenario, {"max_walk_m": 1500}).parameters.max_walk_m == 1500
+    rows = compare(tiny, [parse_vary("max_walk_m=1300,1400,1500,3000")], workers=1)
+    assert [r.variant["max_walk_m"] for r in rows] == [1300, 1400, 1500, 3000]
+    assert rows[0].why == "grid G3 is more than 1.3 km from any unit that may take them"
+    assert [r.finish for r in rows[1:]] == [11 * 60 + 54, 11 * 60 + 49, 11 * 60 + 49]
+    assert all(r.walk_max_m <= r.variant["max_walk_m"] for r in rows[1:])
+
+
+def test_an_interval_variant_plans_strict_loops_with_the_vehicles_they_need(tiny):
+    from natplan.scheduler.whatif import apply_variant
+
+    s = apply_variant(tiny.scenario, {"interval": 45})
+    assert {z.interval_min for z in s.zones} == {45}
+    assert (s.fleet.longer_intervals, s.fleet.add_missing_vehicles) == ([], True)
+    assert tiny.scenario.fleet.longer_intervals == [45, 60]  # the base scenario is not changed

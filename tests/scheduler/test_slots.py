@@ -1,0 +1,113 @@
+"""Arrival slots and the fluid queue, worked out by hand.
+
+A unit sampling 100 an hour takes 50 people a 30-min slot; by default each slot aims to leave a queue
+of a quarter of an hour's sampling (25) for the next, so the desks never run dry.
+"""
+
+import numpy as np
+import pytest
+
+from natplan.models.plan import GridPart, Slot, UnitDay
+from natplan.scheduler.slots import fluid_queue, plan_slots, sampled_curve, unit_day
+
+
+def _part(grid: str, people: int, households: int) -> GridPart:
+    return GridPart(grid=grid, households=(1, households), people=people, unit="U1", distance_m=100.0)
+
+
+def _slot(grid, start, people, households) -> Slot:
+    return Slot(unit="U1", grid=grid, part=1, start=start, end=start + 30, people=people, households=households)
+
+
+def test_fluid_queue_known_answer():
+    # 90 people over 30 min at 60/h: 3 a minute in, 1 out, for 30 minutes
+    q = fluid_queue(0, 60, [(0, 30, 90)])
+    assert round(q.peak) == 60
+    assert round(q.finish) == 90
+
+
+def test_fluid_queue_with_a_pause_between_slots():
+    # 1 a minute in and out, 08:00-08:30 and 09:00-09:30: nobody ever waits; the last is done at 09:30
+    q = fluid_queue(480, 60, [(480, 510, 30), (540, 570, 30)])
+    assert (q.peak, q.finish) == (0.0, 570.0)
+    assert q.t0 == 480
+
+
+def test_fluid_queue_without_arrivals():
+    q = fluid_queue(100, 60, [])
+    assert (q.t0, q.finish, q.peak, q.waiting.tolist()) == (100, 100.0, 0.0, [0.0])
+
+
+def test_one_grid_in_two_slots_by_household_range():
+    # 100 people: 75 in the first slot (50 sampled + 25 left waiting), the other 25 in the next;
+    # households 1-30 (75 of 100 people of 40 households), then 31-40
+    slots = plan_slots("U1", 510, 100.0, 200, 30, [_part("G1", 100, 40)])
+    assert slots == [_slot("G1", 510, 75, (1, 30)), _slot("G1", 540, 25, (31, 40))]
+
+
+def test_a_handful_is_not_called_alone():
+    # A's 70 leave room for 5 more in the first slot: too few to call part of B, so B starts a slot later
+    slots = plan_slots("U1", 510, 100.0, 200, 30, [_part("A", 70, 25), _part("B", 100, 40)])
+    assert slots == [_slot("A", 510, 70, (1, 25)), _slot("B", 540, 55, (1, 22)), _slot("B", 570, 45, (23, 40))]
+
+
+def test_with_no_queue_wanted_each_slot_brings_what_it_samples():
+    slots = plan_slots("U1", 510, 100.0, 200, 30, [_part("A", 70, 25), _part("B", 100, 40)], target_queue=0)
+    assert [(x.grid, x.start, x.people, x.households) for x in slots] == [
+        ("A", 510, 50, (1, 18)), ("A", 540, 20, (19, 25)), ("B", 540, 30, (1, 12)), ("B", 570, 50, (13, 32)),
+        ("B", 600, 20, (33, 40))]
+
+
+def test_slots_keep_the_queue_in_the_room():
+    parts = [GridPart(grid=f"G{i}", households=(1, 100), people=250, unit="U1", distance_m=100.0) for i in range(6)]
+    slots = plan_slots("U1", 480, 200.0, 200, 30, parts)
+    assert sum(x.people for x in slots) == 1500
+    q = fluid_queue(480, 200.0, [(x.start, x.end, x.people) for x in slots])
+    assert q.peak <= 200
+    # the desks never run dry: the unit finishes at its bound, open + 1500 / 200 h, within a slot
+    assert q.finish <= 480 + 1500 / 200 * 60 + 30
+    # grids bigger than a slot are called by household ranges that do not overlap
+    g0 = [x for x in slots if x.grid == "G0"]
+    assert all(a.households[1] < b.households[0] for a, b in zip(g0, g0[1:]))
+
+
+def test_unit_day_of_two_slots():
+    slots = [_slot("G1", 510, 75, (1, 30)), _slot("G1", 540, 25, (31, 40))]
+    # 2.5 a minute in against 1.67 out for 30 min: 25 wait at 09:00; then 0.83 in, and the queue is gone at 09:30
+    assert unit_day("U1", "T1", 510, 570, 100.0, slots) == UnitDay(
+        unit="U1", people=100, open=510, close=570, group="T1", rate_per_hour=100.0, first_slot=510, last_slot=540,
+        peak_queue=25.0, finish=570.0, queue=[(510, 0.0), (540, 25.0), (570, 0.0)])
+
+
+def test_sampled_curve_is_the_rate_while_people_wait():
+    t0, done = sampled_curve(510, 100.0, [_slot("G1", 510, 75, (1, 30)), _slot("G1", 540, 25, (31, 40))])
+    assert t0 == 510
+    assert done[0] == 0.0
+    assert done[30] == pytest.approx(50.0) and done[60] == pytest.approx(100.0)  # 100 an hour, never idle
+    assert done[-1] == pytest.approx(100.0)
+    assert np.all(np.diff(done) >= -1e-9)
+
+
+def test_slots_at_a_rate_that_changes_and_a_closed_hour_between():
+    # one person a minute 08:00-08:40, closed 08:40-10:00, then two a minute 10:00-10:30: 40 + 60 people can be
+    # sampled; 90 are called.  Nobody is called into the closed hour, the first span keeps a person to spare,
+    # and the last slot ends when the unit can have sampled everyone
+    from natplan.scheduler.slots import fluid_queue_mu, open_periods, plan_slots_mu
+
+    mu = np.array([1.0] * 40 + [0.0] * 80 + [2.0] * 30)
+    assert open_periods(mu, 480, 30) == [(480, 520), (600, 630)]
+    slots, left = plan_slots_mu("U1", 480, mu, 200, 30, [_part("A", 90, 30)], target_queue=10)
+    assert left == 0 and sum(x.people for x in slots) == 90
+    assert all(not (520 <= x.start < 600) for x in slots)
+    first = sum(x.people for x in slots if x.start < 600)
+    assert first <= 39  # 40 can be sampled before 08:40, one kept to spare
+    trace = fluid_queue_mu(480, mu, [(x.start, x.end, x.people) for x in slots])
+    assert trace.waiting[520 - 480] == pytest.approx(0.0)  # nobody waits through the closed hour
+    assert trace.finish <= 630 and slots[-1].end <= 630
+
+
+def test_too_many_people_for_the_rate_are_left_over():
+    from natplan.scheduler.slots import plan_slots_mu
+
+    slots, left = plan_slots_mu("U1", 480, np.ones(30), 200, 30, [_part("A", 50, 20)])
+    assert (sum(x.people for x in slots), left) == (30, 20)
