@@ -1,290 +1,416 @@
-"""How samples move: half-hourly courier loops per zone, shuttles from the station to the lab.
+"""How samples move: courier loops with the vehicles the town has, shuttles from the station to the lab.
 
-Courier loops: for each zone, the fewest vehicles whose loops (station →
-units → station) each fit in one collection interval, found with the VRPTW
-engine (vehicles first, then driving time).  The loop order is planned once
-with every unit open; on each run a vehicle skips units that are closed,
-which never makes the loop longer (travel times obey the triangle
-inequality).  Every unit is visited on every run from its opening until the
-first run after its last swab, which takes the last, partly filled tube.
+The vehicles are the scenario's: each zone's own (``zones[].vans``, or
+``vehicles`` of them), and the station's.  The shuttles keep the first
+station vehicles they need; the rest may run zone loops (lending) or fetch
+a zone's boxes from a meeting point (relays).  Route sheets exist only for
+these vehicles; a what-if plan (``fleet.add_missing_vehicles``) may add
+vehicles the town lacks, and says how many.
 
-Tubes: a tube closes when ``pooling_ratio`` swabs are in it; a pickup takes
-the closed tubes, so the tubes carried add up to ``ceil(people / ratio)``
-per unit.  The age of a sample is from its swab to the lab's handover.
+For each number of vehicles the shuttles could keep, from the most that
+help to one, :func:`natplan.routing.collection.choose_collection` finds the
+least disruptive way to collect every unit with the rest (lending, moves,
+longer intervals, relays, in that order), with loops short enough that
+every sample is still tested within the age limit with that many shuttles
+(the shuttle's cadence and the lab's queue counted).  The best is kept:
+fewest runs short, then least disruption, then the most shuttles.  Then
+the runs are timed (:func:`timetable`): a pickup takes the closed tubes
+(the last one also the last, partly filled tube), a box reaches the
+station when its loop (or the relay) is back, and is ready to leave when
+it is handed over and signed (``fleet.station_handover_min``); the
+shuttles (:mod:`natplan.routing.shuttles`) take it on.  When the lab's
+queue makes samples older than the loops assumed, the choice is made again
+with the queue counted.
 
-Shuttles: the station's vehicles leave every ``cadence`` minutes with all
-boxes that have come in; the cadence is the longest multiple of the
-interval that keeps every sample under the age limit with the vehicles
-there are (aiming 30 min under the limit where it can), and the fewest
-vehicles that would still meet the limit is reported beside it.
+Beside the plan: the vehicles strict loops everywhere need (every unit at
+its zone's own interval, with vehicles added where the town lacks them),
+and their proven minimum, for the sentence "Strict 30-minute loops
+everywhere need N vehicles: M more than you have".
 """
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
-from natplan.models.plan import CourierRoute, Explanation, Loop, Pickup, Routing, Shuttles, ShuttleTrip, SolverStats, ZoneCouriers
+from natplan.models.plan import (
+    Explanation,
+    FleetChoice,
+    FleetUse,
+    Routing,
+    SolverStats,
+    ZoneCouriers,
+)
 from natplan.models.scenario import Scenario
-from natplan.routing.network import haversine_m, minutes, van_minutes
-from natplan.routing.vrptw import Vehicle, VrptwData, resolve_engine, solve_vrptw
+from natplan.routing.collection import Collection, Fleet, Rules, choose_collection
+from natplan.routing.dispatch import FleetVehicle
+from natplan.routing.network import lab_minutes, van_minutes
+from natplan.routing.shuttles import AGE_MARGIN_MIN, ShuttleResult, plan_shuttles, shortest_cadence
+from natplan.routing.tours import HANDOVER_S
+from natplan.routing.timetable import UnitService, station_arrivals, vehicle_routes, timetable
+from natplan.routing.zoneruns import Limits, Network, UnitWindow, ZoneRunner, zone_bound
 
-HANDOVER_S = 120  # seconds to hand a box over at a unit
-AGE_MARGIN_MIN = 30  # shuttles aim this far under the age limit when they can, for delays on the road
-_METHOD = {"pyvrp": "pyvrp iterated local search, vehicles then driving time",
-           "ortools": "or-tools routing, vehicles then driving time"}
+__all__ = ["AGE_MARGIN_MIN", "HANDOVER_S", "CourierResult", "ShuttleResult", "UnitService", "plan_couriers",
+           "plan_shuttles", "zone_loops"]
+
+METHOD = "exact loops of every zone (subsets enumerated), runs timed by the units' days, greedy dispatch"
+QUEUE_ROUNDS = 3  # the choice is made again at most this often with the lab's queue counted
 
 
 @dataclass(frozen=True)
-class UnitService:
-    """What routing needs from the scheduler about one open unit."""
+class CourierResult:
+    """The courier loops and shuttles of a round (:func:`plan_couriers`)."""
 
-    unit: str
-    open: int
-    finish: float
-    t0: int
-    sampled: np.ndarray  # people swabbed by minute t0 + k
+    routing: Routing
+    problems: list[Explanation]  # rules the plan cannot keep (a unit out of reach, too few vehicles, age)
+    warnings: list[str]  # zones with no open unit
 
 
-def _van_seconds(s: Scenario, lon, lat) -> np.ndarray:
-    return np.ceil(van_minutes(s, lon, lat) * 60).astype(np.int64)
-
-
-def lab_minutes(s: Scenario) -> int:
-    """Van minutes from the station to the lab (given, or from its location)."""
-    if s.lab.travel_min is not None:
-        return s.lab.travel_min
-    p = s.parameters
-    d = float(haversine_m(s.station.location.lon, s.station.location.lat, s.lab.location.lon, s.lab.location.lat))
-    return math.ceil(float(minutes(d, p.van_speed_kmh, p.detour_factor)))
-
-
-def minutes_to_station(s: Scenario, lon, lat) -> np.ndarray:
-    """Van minutes from each place to the transfer station, as :func:`natplan.routing.network.van_minutes` has them.
-
-    Without a road graph this is one column, not an n × n matrix, so it is cheap for a city's units."""
-    if s.roads is not None:
-        st = s.station.location
-        return van_minutes(s, [st.lon, *lon], [st.lat, *lat])[1:, 0]
-    p = s.parameters
-    d = haversine_m(np.asarray(lon, float), np.asarray(lat, float), s.station.location.lon, s.station.location.lat)
-    return minutes(d, p.van_speed_kmh, p.detour_factor)
-
-
-def zone_loops(s: Scenario, zone_units: list, interval_min: int, seed: int,
+def zone_loops(s: Scenario, zone_units: list, interval_min: int, seed: int = 0,
                engine: str = "auto") -> tuple[list[list[int]], np.ndarray, int]:
-    """Fewest loops (vehicles) each within the interval: (orders as indices into zone_units, seconds matrix, lower bound).
+    """Fewest loops each within ``interval_min`` (no handover slack): orders, the seconds matrix, a lower bound.
 
-    ``engine`` is passed to :func:`natplan.routing.vrptw.solve_vrptw`."""
+    Exact for up to 12 units (:mod:`natplan.routing.cover`); larger zones by the VRPTW engine.  Orders are
+    indices into ``zone_units``; a unit no loop reaches gets a loop of its own.
+    """
+    from natplan.routing.cover import cover_bound, cover_table, heuristic_loops, loops_within
+    from natplan.routing.tours import EXACT_MAX, subset_tours
+
     lon = [s.station.location.lon] + [u.location.lon for u in zone_units]
     lat = [s.station.location.lat] + [u.location.lat for u in zone_units]
-    t = _van_seconds(s, lon, lat)
+    t = np.ceil(van_minutes(s, lon, lat) * 60).astype(np.int64)
     n = len(zone_units)
     limit = interval_min * 60
-    service = np.array([0] + [HANDOVER_S] * n, dtype=np.int64)
-    # lower bound: every unit is entered once by some arc, and each vehicle's loop fits the interval
-    entering = [min(int(t[j, i]) for j in range(n + 1) if j != i) for i in range(1, n + 1)]
-    back = min(int(t[i, 0]) for i in range(1, n + 1))
-    lower = max(1, math.ceil((sum(entering) + back + HANDOVER_S * n) / limit))
-    data = VrptwData(
-        time=t, distance=t, demand=np.zeros(n + 1, dtype=np.int64), service=service,
-        tw_open=np.zeros(n + 1, dtype=np.int64), tw_close=np.full(n + 1, limit, dtype=np.int64),
-        vehicles=tuple(Vehicle(start=0, end=0, shift_start=0, shift_end=limit) for _ in range(n)),
-    )
-    # a zone has a handful of units: a short deterministic search finds the fewest loops
-    res = solve_vrptw(data, objective="vehicles_then_distance", seed=seed, deterministic=True,
-                      solution_limit=50 * n + 100, engine=engine)
-    orders = [[x - 1 for x in r.visits] for r in res.routes]
-    # a unit too far for any loop within the interval gets a loop of its own (reported by the caller)
-    for v, _why in res.unserved:
-        orders.append([v - 1])
-    orders.sort(key=lambda o: o[0])
-    return orders, t, lower
+    members = list(range(1, n + 1))
+    lower = cover_bound(t, 0, members, limit)
+    if n > EXACT_MAX:
+        return [[x - 1 for x in loop] for loop in heuristic_loops(t, 0, members, limit, seed)], t, lower
+    tours = subset_tours(t, 0, members)
+    loops = loops_within(tours.seconds, limit)
+    reach = sum(m for m, *_ in loops if m & (m - 1) == 0)
+    table = cover_table(n, loops)
+    orders = [tours.order(m) for m, *_ in table.chosen(reach)]
+    orders += [[k] for k in range(n) if not reach >> k & 1]
+    return sorted(orders, key=lambda o: min(o)), t, max(lower, len(orders))
 
 
+# ------------------------------------------------------------------------------------------ the plan
 def plan_couriers(s: Scenario, service: dict[str, UnitService], seed: int | None = None,
-                  home_batches: list[tuple[float, int, float]] = ()) -> tuple[Routing, list[Explanation], list[str]]:
-    """Courier loops for every zone and the shuttles to the lab.
+                  home_batches: list[tuple[float, int, float]] = ()) -> CourierResult:
+    """Courier loops with the town's vehicles, relays and the shuttles to the lab.
 
-    ``home_batches`` are home-visit samples reaching the station:
-    ``(minute back, tubes, first swab)``.
+    Parameters
+    ----------
+    s
+        The scenario.
+    service
+        Each open unit's day (opening, finish and swabs by minute), by unit id.
+    seed
+        Seed of the loop search for zones too big to enumerate (default: the scenario's).
+    home_batches
+        Home-visit samples reaching the station: ``(minute back, tubes, first swab)``.
 
     Returns
     -------
-    (Routing, problems, warnings)
-        ``problems`` are rules the plan cannot keep (a sample past its age
-        limit); ``warnings`` say where a zone needs more vehicles than it has.
+    CourierResult
+        The routing, the rules it cannot keep and the warnings.
     """
-    p = s.parameters
-    seed = p.seed if seed is None else seed
-    pool, per_box = p.pooling_ratio, p.tubes_per_box
-    units_by_id = {u.id: u for u in s.units}
-    zones, problems, warnings = [], [], []
-    arrivals: list[tuple[float, int, float]] = list(home_batches)  # (back at station, tubes, oldest swab)
-    for z in s.zones:
-        zu = [units_by_id[uid] for uid in z.units if uid in service]
-        if not zu:
-            warnings.append(f"zone {z.id} {z.name} has no open unit; no courier loop")
-            continue
-        orders, t, lower = zone_loops(s, zu, z.interval_min, seed)
-        first = min(service[u.id].open for u in zu)
-        t_first = (first // z.interval_min) * z.interval_min + z.interval_min
-        routes = []
-        for k, order in enumerate(orders, 1):
-            seq = [zu[i] for i in order]
-            full = _loop_seconds(t, [0] + [i + 1 for i in order] + [0])
-            if full > z.interval_min * 60:
-                warnings.append(f"zone {z.id}: unit {seq[0].id} is too far for a {z.interval_min}-min loop "
-                                f"({math.ceil(full / 60)} min); it gets its own vehicle and is collected every "
-                                f"{math.ceil(full / 60)} min")
-            loops = _runs(s, seq, [i + 1 for i in order], t, service, t_first, z.interval_min, pool, per_box)
-            for lp in loops:
-                for st in lp.stops:
-                    arrivals.append((lp.back, st.tubes, st.earliest_swab))
-            routes.append(CourierRoute(zone=z.id, vehicle=f"{z.id}-{k}", order=[u.id for u in seq],
-                                       loop_min=math.ceil(full / 60), loops=loops))
-        note = ""
-        if len(orders) > z.vehicles:
-            note = (f"zone {z.id} {z.name} needs {len(orders)} vehicles for {z.interval_min}-min loops "
-                    f"but has {z.vehicles}: add {len(orders) - z.vehicles}, or split the zone")
-            warnings.append(note)
-        zones.append(ZoneCouriers(zone=z.id, interval_min=z.interval_min, vehicles_needed=len(orders),
-                                  vehicles_available=z.vehicles, vehicles_lower_bound=lower,
-                                  routes=routes, note=note))
-    shuttles, shuttle_problems = plan_shuttles(s, arrivals)
-    problems += shuttle_problems
-    needed = sum(z.vehicles_needed for z in zones)
-    bound = sum(z.vehicles_lower_bound for z in zones)
-    stats = SolverStats(objective=float(needed), bound=float(bound), gap=(needed - bound) / max(1, needed),
-                        method=_METHOD[resolve_engine()], optimal=needed == bound)
-    return Routing(zones=zones, shuttles=shuttles, stats=stats), problems, warnings
+    seed = s.parameters.seed if seed is None else seed
+    ctx = _Context(s, service, seed, list(home_batches))
+    warnings = [f"zone {z.id} {z.name} has no open unit; no courier loop" for z in s.zones
+                if not any(u in service for u in z.units)]
+    best = ctx.best(ctx.rules)
+    strict = ctx.strict()
+    routing, problems = ctx.routing(best, strict, list(home_batches))
+    return CourierResult(routing, problems, warnings)
 
 
-def _loop_seconds(t: np.ndarray, path: list[int]) -> int:
-    return int(sum(t[a, b] for a, b in zip(path, path[1:]))) + HANDOVER_S * (len(path) - 2)
+@dataclass(frozen=True)
+class _Choice:
+    collection: Collection
+    kept: int  # station vehicles kept for shuttles
+    queue_min: float
 
 
-def _runs(s, seq, idx, t, service, t_first, interval, pool, per_box) -> list[Loop]:
-    """Every run of one courier vehicle over the day, with what it picks up."""
-    last_pick = {u.id: None for u in seq}  # minute of the previous pickup, None before the first
-    done = {u.id: False for u in seq}
-    loops = []
-    depart = t_first
-    while not all(done.values()):
-        clock = depart * 60
-        here = 0
-        stops = []
-        for u, node in zip(seq, idx):
-            sv = service[u.id]
-            if done[u.id] or depart + interval <= sv.open:
-                continue  # closed, or not yet open in this interval
-            clock += int(t[here, node])
-            here = node
-            at = clock / 60
-            stops.append(_pickup(u.id, at, sv, last_pick[u.id], pool, per_box))
-            last_pick[u.id] = at
-            if at >= sv.finish:
-                done[u.id] = True
-            clock += HANDOVER_S
-        if stops:
-            clock += int(t[here, 0])
-            loops.append(Loop(depart=depart, back=math.ceil(clock / 60), stops=stops))
-        depart += interval
-    return loops
+class _Context:
+    """Everything one call of :func:`plan_couriers` shares: the network, the windows, the fleet."""
+
+    def __init__(self, s: Scenario, service: dict[str, UnitService], seed: int, home: list | None = None):
+        self.s, self.service, self.seed, self.home = s, service, seed, home or []
+        f = s.fleet
+        self.h = f.station_handover_min
+        self.rules = Rules(lend=f.lend_station_vehicles, move=f.move_units, longer=tuple(f.longer_intervals),
+                           relays=f.relays, add_extra=f.add_missing_vehicles)
+        units = {u.id: u for u in s.units}
+        self.open_units = [u.id for u in s.units if u.id in service]
+        lon = [s.station.location.lon] + [units[u].location.lon for u in self.open_units]
+        lat = [s.station.location.lat] + [units[u].location.lat for u in self.open_units]
+        seconds = np.ceil(van_minutes(s, lon, lat) * 60).astype(np.int64) if self.open_units else np.zeros((1, 1), int)
+        self.net = Network({u: k + 1 for k, u in enumerate(self.open_units)}, seconds)
+        self.windows = {u: UnitWindow(u, float(service[u].open), float(service[u].finish),
+                                      int(round(float(service[u].sampled[-1])))) for u in self.open_units}
+        self.people = {u: w.people for u, w in self.windows.items()}
+        self.zones = [(z.id, z.interval_min, [u for u in z.units if u in service]) for z in s.zones]
+        self.zones = [z for z in self.zones if z[2]]
+        self.vans = {z.id: [FleetVehicle(v.id, v.name, v.capacity_boxes, z.id) for v in z.fleet()] for z in s.zones}
+        self.station = [FleetVehicle(v.id, v.name, v.capacity_boxes, None) for v in s.station.vehicles]
+        self.travel = lab_minutes(s)
+        self.trip = self.travel + s.lab.handover_min
+        self.round_trip = 2 * self.travel + s.lab.handover_min
+        self._shared: dict = {}  # tours and cover tables, shared by every search of this call
+
+    def limits(self, kept: int, queue_min: float) -> Limits:
+        wait = shortest_cadence(self.round_trip, kept, self.s)
+        return Limits(self.h, self.s.parameters.sample_age_limit_min - self.h - wait - self.trip - queue_min)
+
+    def collect(self, rules: Rules, kept: int, queue_min: float, zones=None, full: bool = True) -> Collection:
+        runner = ZoneRunner(self.net, self.windows, self.limits(kept, queue_min), self.seed, self._shared)
+        fleet = Fleet(self.vans, self.station[kept:])
+        return choose_collection(runner, zones or self.zones, self.people, fleet, rules, full)
+
+    def best(self, rules: Rules) -> _Choice:
+        """The best choice over the number of vehicles kept for shuttles (see the module), the queue counted."""
+        most = self.most_kept()
+        queue = 0.0
+        for _ in range(QUEUE_ROUNDS):
+            # a quick look for each number of shuttle vehicles: can the shuttles keep up, and how many runs do the
+            # rest of the vehicles leave short; the full search for the best, or the next if its shuttles fail
+            looks = []
+            for kept in range(most, 0, -1):
+                c = self.collect(rules, kept, queue, full=False)
+                looks.append(((len(self._shuttles(c, kept).problems) > 0, *_disruption(c), -kept), kept, c))
+                if looks[-1][0][:-1] == (False, 0, 0, 0, 0, 0, 0, 0):
+                    break
+            looks.sort(key=lambda x: x[0])
+            chosen = None
+            for key, kept, c in looks:
+                if key[1:-1] != (0, 0, 0, 0, 0, 0, 0):
+                    c = self.collect(rules, kept, queue)
+                shuttled = self._shuttles(c, kept)
+                if chosen is None or (not shuttled.problems and chosen[0]):
+                    chosen = (bool(shuttled.problems), _Choice(c, kept, queue), shuttled.shuttles.lab_wait_min)
+                if not shuttled.problems:
+                    break
+            _, chosen, wait = chosen
+            if wait <= queue + 1e-9 or self.s.lab.tubes_per_hour is None:
+                return chosen
+            queue = wait
+        return chosen
+
+    def _shuttles(self, c: Collection, kept: int) -> ShuttleResult:
+        """The shuttles this collection's boxes would need with ``kept`` vehicles (home visits aside)."""
+        loops, relays, _ = timetable(self.s, self.service, self.net, c)
+        return plan_shuttles(self.s, station_arrivals(loops, relays, self.home), self.s.station.vehicles[:kept], self.h)
+
+    def most_kept(self) -> int:
+        """The most station vehicles shuttles can use: one leaving every (shortest) collection interval."""
+        shortest = min((c for _, c, _ in self.zones), default=30)
+        return max(1, min(len(self.station), math.ceil(self.round_trip / shortest)))
+
+    def requirement(self, rules: Rules, zones=None) -> tuple[Collection, int]:
+        """With vehicles added where the town lacks them: the collection with the fewest vehicles in all (its
+        couriers and relays, and the station vehicles kept for shuttles, as many as the samples' age needs), and
+        how many are kept."""
+        best = None
+        for kept in range(self.most_kept(), 0, -1):
+            c = self.collect(rules, kept, 0.0, zones)
+            late = bool(self._shuttles(c, kept).problems)
+            key = (len(c.unreachable), late, len({v for v in c.dispatch.vehicle.values() if v is not None}) + kept,
+                   -kept)
+            if best is None or key < best[0]:
+                best = (key, c, kept)
+        return best[1], best[2]
+
+    def strict(self) -> tuple[Collection, int]:
+        """Every unit at its zone's own interval, station vehicles lent, vehicles added where the town lacks them."""
+        return self.requirement(Rules(lend=True, move=self.rules.move, longer=(), relays=self.rules.relays,
+                                      add_extra=True))
+
+    def lacking(self, interval: int) -> int:
+        """Vehicles the town lacks to collect every unit every ``interval`` minutes (or its zone's, if longer)
+        with the options the scenario allows."""
+        rules = Rules(lend=self.rules.lend, move=self.rules.move, longer=(), relays=self.rules.relays, add_extra=True)
+        c, _ = self.requirement(rules, [(z, max(c, interval), us) for z, c, us in self.zones])
+        if c.unreachable:  # a longer interval leaves shorter loops within the age limit: some unit only its own reaches
+            own, _ = self.requirement(rules)
+            if len(own.unreachable) < len(c.unreachable):
+                c = own
+        return sum(1 for v in c.dispatch.vehicles.values() if v.extra)
+
+    # ------------------------------------------------------------------ the routing
+    def routing(self, best: _Choice, strict: tuple[Collection, int] | None,
+                home_batches: list) -> tuple[Routing, list[Explanation]]:
+        s, c = self.s, best.collection
+        loops, relays, per_vehicle = timetable(self.s, self.service, self.net, c)
+        shuttled = plan_shuttles(s, station_arrivals(loops, relays, home_batches), s.station.vehicles[:best.kept],
+                                 self.h)
+        problems = self._problems(best) + list(shuttled.problems) + self._capacity_problems(c, loops)
+        routes = vehicle_routes(c, loops, per_vehicle)
+        zones = []
+        for zid, base, _ in self.zones:
+            zr = c.zone_runs[zid]
+            mine = [r for r in routes if r.zone == zid]
+            zones.append(ZoneCouriers(
+                zone=zid, interval_min=base,
+                vehicles_needed=_zone_peak(c, zid),
+                vehicles_available=len(self.vans[zid]), vehicles_lower_bound=zr.bound, routes=mine,
+                minimum_proven=zr.exact, strict_minimum=None if strict is None else strict[0].zone_runs[zid].bound,
+                units=list(c.plans[zid].units)))
+        used = sorted({v for v in per_vehicle.values() if v is not None}, key=str)
+        objective = len(used)
+        bound = _bound(c)
+        stats = SolverStats(objective=float(objective), bound=float(bound),
+                            gap=(objective - bound) / max(1, objective), method=METHOD, optimal=objective == bound)
+        fleet = self._fleet_use(c, strict, shuttled, used, best.kept)
+        return (Routing(zones=zones, shuttles=shuttled.shuttles, stats=stats, relays=relays, fleet=fleet), problems)
+
+    def _fleet_use(self, c: Collection, strict: tuple[Collection, int] | None, shuttled: ShuttleResult,
+                   used: list[str],
+                   kept: int) -> FleetUse:
+        shuttle_vehicles = sorted({t.vehicle for t in shuttled.shuttles.trips}, key=self._order)
+        station_ids = {v.id for v in self.station}
+        real = [v for v in used if not c.dispatch.vehicles[v].extra]
+        by_interval: dict[str, int] = defaultdict(int)
+        for p in c.plans.values():
+            for iv in p.intervals:
+                by_interval[str(iv)] += 1
+        strict_needed = strict_min = None
+        if strict is not None:  # couriers, relays and the vehicles kept for shuttles
+            c_strict, kept_strict = strict
+            strict_needed = len({v for v in c_strict.dispatch.vehicle.values() if v is not None}) + kept_strict
+            strict_min = _bound(c_strict) + kept_strict
+        return FleetUse(
+            available=sum(len(v) for v in self.vans.values()) + len(self.station), handover_min=self.h,
+            used=len(set(real) | set(shuttle_vehicles)), extra=len(used) - len(real),
+            shuttle_vehicles=shuttle_vehicles, lent=sorted((v for v in real if v in station_ids), key=self._order),
+            units_by_interval=dict(sorted(by_interval.items(), key=lambda kv: int(kv[0]))),
+            longest_interval_min=max((int(k) for k in by_interval), default=None),
+            strict_needed=strict_needed, strict_minimum=strict_min,
+            choices=choices(self, c, None if strict is None else strict[0]))
+
+    def _order(self, vid: str) -> tuple:
+        ids = [v.id for z in self.vans.values() for v in z] + [v.id for v in self.station]
+        return (ids.index(vid), "") if vid in ids else (len(ids), vid)
+
+    def _problems(self, best: _Choice) -> list[Explanation]:
+        """Units out of reach, and a fleet too small even with every option."""
+        c, s = best.collection, self.s
+        limit = s.parameters.sample_age_limit_min
+        longest = max([z.interval_min for z in s.zones] + list(s.fleet.longer_intervals))
+        out = []
+        names = {u.id: u.name for u in s.units}
+        for u in c.unreachable:
+            alone = math.ceil(c.far.get(u, 0) / 60)
+            out.append(Explanation(
+                where=u, problem=f"unit {u} {names[u]} cannot be collected within the {limit}-min age limit by any "
+                                 f"option: a loop to it alone takes {alone} min, and no interval up to {longest} min "
+                                 f"or relay gets its samples to the lab in time",
+                fix="give its zone a vehicle based nearer (a meeting point for a relay), a nearer lab or transfer "
+                    "point, or a shorter interval with more shuttles",
+                code="unit_unreachable", params={"unit": u, "name": names[u], "limit": str(limit),
+                                                 "alone": str(alone), "longest": str(longest)}))
+        if c.short:
+            cadence = max([60] if 60 in s.fleet.longer_intervals else
+                          [z.interval_min for z in s.zones] + list(s.fleet.longer_intervals))
+            lack = self.lacking(cadence)
+            first = min(c.dispatch.short, key=lambda t: (t.start, t.zone))
+            out.append(Explanation(
+                where="town", problem=f"the town lacks {lack} vehicle(s) for a {cadence}-minute cadence: with lending, "
+                                      f"moves, longer intervals and relays as the scenario allows, {c.short} run(s) "
+                                      f"still have no vehicle (the first in zone {first.zone})",
+                fix=f"add {lack} vehicle(s) to the station or the zones, or allow more of fleet's options",
+                code="fleet_short", params={"lack": str(lack), "runs": str(c.short), "zone": first.zone,
+                                            "cadence": str(cadence)}))
+        return out
+
+    def _capacity_problems(self, c: Collection, loops: list) -> list[Explanation]:
+        out = []
+        for run, vehicle, lp in loops:
+            if vehicle is None:
+                continue
+            cap = c.dispatch.vehicles[vehicle].capacity_boxes
+            boxes = sum(st.boxes for st in lp.stops)
+            if boxes > cap:
+                out.append(Explanation(where=vehicle, problem=f"{vehicle}'s loop of {lp.depart // 60:02d}:"
+                                       f"{lp.depart % 60:02d} carries {boxes} boxes, it holds {cap}",
+                                       fix="give the zone a bigger vehicle, or collect more often"))
+        return out
 
 
-def _swabbed(sv: UnitService, minute: float) -> float:
-    k = int(math.floor(minute)) - sv.t0
-    if k < 0:
-        return 0.0
-    return float(sv.sampled[min(k, len(sv.sampled) - 1)])
+def _disruption(c: Collection) -> tuple:
+    """Units out of reach, runs short, their minutes, extra vehicles, relaxed interval steps, relays, moves:
+    smaller is better."""
+    steps = 0
+    for p in c.plans.values():
+        base = c.base_interval[p.zone]
+        steps += sum(1 for iv in p.intervals if iv > base) + sum(1 for iv in p.intervals if iv > base + 15)
+    extras = sum(1 for v in c.dispatch.vehicles.values() if v.extra)
+    return (len(c.unreachable), c.short, c.dispatch.short_minutes, extras, steps,
+            sum(p.relay is not None for p in c.plans.values()), len(c.moves))
 
 
-def _when(sv: UnitService, people: float) -> float:
-    """Minute by which ``people`` had been swabbed (inverse of the curve)."""
-    k = int(np.searchsorted(sv.sampled, people - 1e-9, side="left"))
-    return float(sv.t0 + min(k, len(sv.sampled) - 1))
+def _zone_peak(c: Collection, zone: str) -> int:
+    from natplan.routing.zoneruns import busiest
+
+    zr = c.zone_runs[zone]
+    return busiest(zr.runs, zr.relays)
 
 
-def _pickup(unit, at, sv: UnitService, prev, pool, per_box) -> Pickup:
-    total = float(sv.sampled[-1])
-    before = 0.0 if prev is None else _swabbed(sv, prev)
-    now = total if at >= sv.finish else _swabbed(sv, at)
-    tubes_before = math.floor(before / pool + 1e-9)
-    tubes_now = math.ceil(total / pool - 1e-9) if at >= sv.finish else math.floor(now / pool + 1e-9)
-    tubes = max(0, tubes_now - tubes_before)
-    oldest = _when(sv, tubes_before * pool + 1) if tubes else at
-    return Pickup(unit=unit, time=math.ceil(at), people=int(round(now - before)), tubes=tubes,
-                  boxes=math.ceil(tubes / per_box), earliest_swab=round(oldest, 1))
+def _bound(c: Collection) -> int:
+    """A lower bound on the courier and relay vehicles: at each run time ``d``, every zone's fewest loops
+    leaving then, and the relay still bringing in the boxes of the run before (proven where every zone was
+    enumerated; otherwise the zones' own bounds)."""
+    lower = [x for zr in c.zone_runs.values() for x in zr.lower]
+    return zone_bound(lower, [r for zr in c.zone_runs.values() for r in zr.relays])
 
 
-def plan_shuttles(s: Scenario, arrivals: list[tuple[float, int, float]]) -> tuple[Shuttles, list[Explanation]]:
-    """Shuttle departures that keep every sample within the age limit, and the fewest vehicles that would."""
-    p = s.parameters
-    travel = lab_minutes(s)
-    trip = travel + s.lab.handover_min
-    round_trip = 2 * travel + s.lab.handover_min
-    fleet = [v.id for v in s.station.vehicles]
-    interval = min((z.interval_min for z in s.zones), default=30)
-    if not arrivals:
-        return Shuttles(cadence_min=interval, round_trip_min=round_trip, vehicles_used=0, fewest_vehicles=0,
-                        worst_age_min=0.0, trips=[]), []
-    first = min(a for a, _, _ in arrivals)
-    candidates = []
-    for mult in range(1, 17):
-        cadence = interval * mult
-        departures = _departures(arrivals, first, cadence)
-        worst = max(dep + trip - oldest for dep, _, oldest in departures)
-        candidates.append((cadence, worst, math.ceil(round_trip / cadence), departures))
-    within = [c for c in candidates if c[1] <= p.sample_age_limit_min]
-    fits = [c for c in within if c[2] <= len(fleet)]
-    # prefer a cadence that stays AGE_MARGIN_MIN under the limit, then any within it; the longest such
-    chosen = [c for c in fits if c[1] <= p.sample_age_limit_min - AGE_MARGIN_MIN] or fits
-    problems = []
-    if chosen:
-        cadence, worst, used, departures = max(chosen, key=lambda c: c[0])
-        fewest = min(c[2] for c in within)
-    elif within:
-        cadence, worst, used, departures = min(within, key=lambda c: (c[2], -c[0]))
-        fewest = used
-        problems.append(Explanation(
-            where="station", problem=f"shuttles every {cadence} min need {used} vehicles, the station has {len(fleet)}",
-            fix=f"add {used - len(fleet)} vehicle(s) to the station"))
-    else:
-        cadence, worst, used, departures = candidates[0]
-        fewest = used
-        problems.append(Explanation(
-            where="lab", problem=f"even with a shuttle every {cadence} min, samples reach the lab {worst:.0f} min "
-                                 f"after the swab, over the {p.sample_age_limit_min}-min limit "
-                                 f"(the lab is {travel} min from the station)",
-            fix="collect more often, move the lab or a transfer point closer, or raise sample_age_limit_min "
-                "if the cold chain allows"))
-    trips = []
-    per_box = p.tubes_per_box
-    for j, (dep, tubes, oldest) in enumerate(departures):
-        vehicle = fleet[j % max(1, min(len(fleet), used))] if fleet else "—"
-        trips.append(ShuttleTrip(vehicle=vehicle, depart=int(dep), arrive=int(dep + trip), back=int(dep + round_trip),
-                                 tubes=tubes, boxes=math.ceil(tubes / per_box), oldest_swab=round(oldest, 1),
-                                 worst_age_min=round(dep + trip - oldest, 1)))
-    return Shuttles(cadence_min=cadence, round_trip_min=round_trip, vehicles_used=min(used, max(1, len(fleet))),
-                    fewest_vehicles=fewest, worst_age_min=round(worst, 1), trips=trips), problems
-
-
-def _departures(arrivals, first, cadence) -> list[tuple[int, int, float]]:
-    """Group box arrivals into departures every ``cadence`` min: (depart, tubes, oldest swab)."""
-    out = []
-    arrivals = sorted(arrivals)
-    i, dep = 0, math.ceil(first)
-    while i < len(arrivals):
-        tubes, oldest = 0, math.inf
-        while i < len(arrivals) and arrivals[i][0] <= dep:
-            tubes += arrivals[i][1]
-            if arrivals[i][1]:
-                oldest = min(oldest, arrivals[i][2])
-            i += 1
-        if tubes:
-            out.append((dep, tubes, oldest))
-        dep += cadence
+# ------------------------------------------------------------------------------------------ why
+def choices(ctx: _Context, c: Collection, strict: Collection | None) -> list[FleetChoice]:
+    """What the plan does because strict loops do not fit, and why (see :class:`~natplan.models.plan.FleetChoice`)."""
+    out: list[FleetChoice] = []
+    station_ids = {v.id for v in ctx.station}
+    for zid, base, _ in ctx.zones:
+        zr = c.zone_runs[zid]
+        lent = sorted({c.dispatch.vehicle[k] for k, r in enumerate(c.runs)
+                       if r.zone == zid and c.dispatch.vehicle.get(k) in station_ids}, key=ctx._order)
+        peak_at, peak = _zone_busiest(zr)
+        if lent:
+            out.append(FleetChoice(kind="lend", zone=zid, vehicles=lent, at=peak_at, needed=peak,
+                                   have=len(ctx.vans[zid])))
+        for m in [mv for mv in c.moves if mv.origin == zid]:
+            out.append(FleetChoice(kind="move", zone=zid, units=[m.unit], to_zone=m.to))
+        p = c.plans[zid]
+        groups: dict[tuple, list[str]] = defaultdict(list)
+        for u, iv in zip(p.units, p.intervals):
+            if iv > c.base_interval[zid]:
+                groups[(iv, "far" if u in c.far else "short")].append(u)
+        need = None if strict is None or zid not in strict.zone_runs else strict.zone_runs[zid].bound
+        for (iv, why), units in sorted(groups.items()):
+            loop = max(math.ceil(c.far.get(u, 0) / 60) for u in units) if why == "far" else None
+            out.append(FleetChoice(kind="interval", zone=zid, reason=why, units=units, interval_min=iv,
+                                   loop_min=loop, needed=None if why == "far" else need,
+                                   have=None if why == "far" else _zone_peak(c, zid)))
+        if p.relay is not None:
+            vs = sorted({c.dispatch.vehicle.get(len(c.runs) + j) for j, r in enumerate(c.relays) if r.zone == zid}
+                        - {None}, key=ctx._order)
+            far = [u for u in p.units if u in c.far]
+            out.append(FleetChoice(kind="relay", zone=zid, reason="far" if far else "short", units=far,
+                                   vehicles=vs, meeting_point=p.relay, interval_min=base,
+                                   loop_min=max((math.ceil(c.far[u] / 60) for u in far), default=None)))
     return out
+
+
+def _zone_busiest(zr) -> tuple[int | None, int]:
+    """When the zone first has the most vehicles at work (its runs and relays), and how many."""
+    events = sorted([(r.depart, 1) for r in zr.runs] + [(r.end, -1) for r in zr.runs]
+                    + [(r.start, 1) for r in zr.relays] + [(r.end, -1) for r in zr.relays], key=lambda e: (e[0], e[1]))
+    now, best = 0, (None, 0)
+    for t, step in events:
+        now += step
+        if now > best[1]:
+            best = (t, now)
+    return best
+

@@ -10,14 +10,24 @@ the team free soonest, so the number of teams is what the day needs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from natplan.models.plan import Explanation, HomeTeam
 from natplan.models.scenario import Scenario
-from natplan.routing.couriers import lab_minutes
+from natplan.routing.network import lab_minutes
 from natplan.routing.network import van_minutes
 
 TURNAROUND_MIN = 10  # at the station between trips
+
+
+@dataclass(frozen=True)
+class HomeVisitResult:
+    """The home-visit teams of a round (:func:`plan_home_visits`)."""
+
+    teams: list[HomeTeam]
+    problems: list[Explanation]  # homes too far for one trip, teams back after the deadline
 
 
 def trip_limit_min(s: Scenario) -> int:
@@ -26,11 +36,24 @@ def trip_limit_min(s: Scenario) -> int:
     return max(30, p.sample_age_limit_min - lab_minutes(s) - s.lab.handover_min - 60)
 
 
-def plan_home_visits(s: Scenario, deadline_margin: int = 60) -> tuple[list[HomeTeam], list[Explanation]]:
-    """Routes for home-visit teams covering the special-needs list by the deadline."""
+def plan_home_visits(s: Scenario, deadline_margin: int = 60) -> HomeVisitResult:
+    """Routes for home-visit teams covering the special-needs list by the deadline.
+
+    Parameters
+    ----------
+    s
+        The scenario (its special-needs list, the station, the lab).
+    deadline_margin
+        Minutes before the deadline by which a team starts its last trip.
+
+    Returns
+    -------
+    HomeVisitResult
+        The teams with their trips, and what cannot be kept.
+    """
     p = s.parameters
     if not s.special_needs:
-        return [], []
+        return HomeVisitResult([], [])
     grid_of = {g.id: g for g in s.grids()}
     pts = [(sp.location or grid_of[sp.grid].location) for sp in s.special_needs]
     lon = [s.station.location.lon] + [q.lon for q in pts]
@@ -92,7 +115,7 @@ def plan_home_visits(s: Scenario, deadline_margin: int = 60) -> tuple[list[HomeT
         if spans[-1][1] > p.deadline:
             problems.append(Explanation(where=f"H{i:02d}", problem=f"home-visit team H{i:02d} returns after the deadline",
                                         fix="add a home-visit team"))
-    return out, problems
+    return HomeVisitResult(out, problems)
 
 
 def _trip_minutes(t: np.ndarray, route: list[int], service: int) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from natplan.models.scenario import RoadGraph
+from natplan.models.scenario import RoadGraph, Scenario
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -146,3 +146,36 @@ def van_minutes(s, lon, lat) -> np.ndarray:
         return straight
     road = road_time_matrix_min(s.roads, lon, lat)
     return np.where(np.isfinite(road), road, straight)
+
+
+def lab_minutes(s: Scenario) -> int:
+    """Van minutes from the station to the lab (given, or from its location)."""
+    if s.lab.travel_min is not None:
+        return s.lab.travel_min
+    p = s.parameters
+    d = float(haversine_m(s.station.location.lon, s.station.location.lat, s.lab.location.lon, s.lab.location.lat))
+    return math.ceil(float(minutes(d, p.van_speed_kmh, p.detour_factor)))
+
+
+def minutes_to_station(s: Scenario, lon, lat) -> np.ndarray:
+    """Van minutes from each place to the transfer station, as :func:`natplan.routing.network.van_minutes` has them.
+
+    Without a road graph this is one column, not an n × n matrix, so it is cheap for a city's units."""
+    if s.roads is not None:
+        st = s.station.location
+        return van_minutes(s, [st.lon, *lon], [st.lat, *lat])[1:, 0]
+    p = s.parameters
+    d = haversine_m(np.asarray(lon, float), np.asarray(lat, float), s.station.location.lon, s.station.location.lat)
+    return minutes(d, p.van_speed_kmh, p.detour_factor)
+
+
+class _Travel:
+    """The travel times natplan plans with, in the form the scenario checks take them
+    (:class:`natplan.models.checks.TravelTimes`)."""
+
+    lab_minutes = staticmethod(lab_minutes)
+    minutes_to_station = staticmethod(minutes_to_station)
+
+
+TRAVEL = _Travel()
+"""Hand this to :func:`natplan.models.loader.load_scenario` and :func:`natplan.models.checks.run_checks`."""

@@ -7,16 +7,28 @@ from hypothesis import given, settings, strategies as st
 
 from natplan.models.clock import format_clock
 from natplan.models.loader import LoadedScenario
+from natplan.models.plan import FleetChoice
 from natplan.models.scenario import Scenario
-from natplan.routing.couriers import HANDOVER_S, lab_minutes, zone_loops
+from natplan.routing.couriers import (
+    HANDOVER_S,
+    CourierResult,
+    ShuttleResult,
+    UnitService,
+    plan_couriers,
+    plan_shuttles,
+    zone_loops,
+)
+from natplan.routing.network import lab_minutes
 from natplan.routing.home import plan_home_visits, trip_limit_min
 from natplan.routing.network import distance_matrix_m, haversine_m, neighbours_within
-from natplan.scheduler.pipeline import plan_json, plan_round
+from natplan.planfile import plan_json
+from natplan.scheduler.pipeline import plan_round
 from natplan.scheduler.verify import samples_within_age, tubes_carried, units_collected_every_interval
 
 
-def line_town(interval: int) -> tuple[Scenario, list]:
-    """A station and three units 2, 4 and 6 km due east (at 36°N), van 40 km/h, detour 1.3."""
+def line_town(interval: int, handover: int = 0, **fleet) -> tuple[Scenario, list]:
+    """A station and three units 2, 4 and 6 km due east (at 36°N), van 40 km/h, detour 1.3; no handover slack
+    at the station unless ``handover`` (the loop tests below count the drive and the units' handovers only)."""
     km = 1 / (111.32 * np.cos(np.radians(36.0)))  # degrees of longitude per km at 36°N
     units = [{"id": f"U{i}", "name": f"点{i}", "location": {"lon": 120.0 + 2 * i * km, "lat": 36.0}, "desks": 1}
              for i in (1, 2, 3)]
@@ -29,6 +41,7 @@ def line_town(interval: int) -> tuple[Scenario, list]:
         "zones": [{"id": "Z1", "name": "片", "units": ["U1", "U2", "U3"], "interval_min": interval}],
         "station": {"name": "站", "location": {"lon": 120.0, "lat": 36.0}},
         "lab": {"name": "实验室", "travel_min": 20},
+        "fleet": {"station_handover_min": handover, **fleet},
     })
     return s, s.units
 
@@ -50,6 +63,46 @@ def test_two_vans_when_one_loop_is_too_long():
     for o in orders:
         path = [0, *[i + 1 for i in o], 0]
         assert sum(int(t[a, b]) for a, b in zip(path, path[1:])) + HANDOVER_S * len(o) <= 26 * 60
+
+
+def test_courier_result_one_van_collects_every_tube():
+    # each unit open 08:00-09:00 with 60 people, swabbed evenly: 6 tubes of 10 a unit, 18 in all
+    s, units = line_town(30)
+    service = {u.id: UnitService(u.id, 480, 540.0, 480, np.linspace(0, 60, 61)) for u in units}
+    res = plan_couriers(s, service, seed=0)
+    assert isinstance(res, CourierResult) and res.problems == [] and res.warnings == []
+    zone = res.routing.zones[0]
+    assert (zone.vehicles_needed, zone.vehicles_available, zone.vehicles_lower_bound) == (1, 1, 1)
+    assert [lp.depart for lp in zone.routes[0].loops] == [510, 540]  # the first run after opening, then each interval
+    assert sum(t.tubes for t in res.routing.shuttles.trips) == 18
+
+
+def test_a_zone_short_of_vans_borrows_a_station_vehicle():
+    # every 26 min: two loops (U1+U2 in 19.6 min, U3 in 25.4) need two vehicles, and so does the one loop over all
+    # three (29.4 min, two vehicles taking turns), which drives less; the zone has one van, the station lends V3
+    # (V1 and V2 are kept for shuttles: a 50-min round trip every 26 min or more needs two)
+    s, units = line_town(26)
+    service = {u.id: UnitService(u.id, 480, 540.0, 480, np.linspace(0, 60, 61)) for u in units}
+    res = plan_couriers(s, service, seed=0)
+    assert res.warnings == [] and res.problems == []
+    zone = res.routing.zones[0]
+    assert (zone.vehicles_needed, zone.vehicles_available, zone.vehicles_lower_bound) == (2, 1, 2)
+    assert [(r.vehicle, r.lent, sorted(r.order), [lp.depart for lp in r.loops]) for r in zone.routes] == [
+        ("Z1-1", False, ["U1", "U2", "U3"], [494, 546]), ("V3", True, ["U1", "U2", "U3"], [520])]
+    assert res.routing.fleet.choices == [FleetChoice(kind="lend", zone="Z1", vehicles=["V3"], at=520, needed=2, have=1)]
+
+
+def test_shuttles_take_the_longest_cadence_within_the_margin():
+    # the lab is 20 min away with a 10-min handover: a box is at the lab 30 min after it leaves
+    s, _ = line_town(30)
+    res = plan_shuttles(s, [(600, 10, 590.0), (615, 5, 600.0)])
+    assert isinstance(res, ShuttleResult) and res.problems == []
+    # every 180 min the 10:00 swab leaves at 13:00 and is tested from 13:30: 210 min, the limit less the
+    # 30-min margin; every 210 min would reach the 240-min limit itself
+    sh = res.shuttles
+    assert (sh.cadence_min, sh.worst_age_min, sh.vehicles_used, sh.fewest_vehicles) == (180, 210.0, 1, 1)
+    assert [(t.depart, t.arrive, t.tubes) for t in sh.trips] == [(600, 630, 10), (780, 810, 5)]
+    assert plan_shuttles(s, []).shuttles.trips == []
 
 
 def test_lab_minutes_from_location():
@@ -83,11 +136,11 @@ def test_tiny_plan_collects_every_interval_and_carries_every_tube(tiny):
     assert units_collected_every_interval(s, plan) == []
     assert tubes_carried(s, plan) == []
     assert samples_within_age(s, plan) == []
-    # 100 people at U1 and 248 at U2, 10 to a tube: 10 + 25 tubes (the last one partly filled),
-    # and the 2 home visits fill 1 tube
+    # the joint planner keeps the one group at U1 (a move to U2 would cost its setup): all 348 walk-ins there,
+    # 10 to a tube: 35 tubes (the last one partly filled), and the 2 home visits fill 1 tube
     people = {d["unit"]: d["people"] for d in plan["units"]}
-    assert people == {"U1": 100, "U2": 248}
-    assert sum(t["tubes"] for t in plan["routing"]["shuttles"]["trips"]) == 10 + 25 + 1
+    assert people == {"U1": 348}
+    assert sum(t["tubes"] for t in plan["routing"]["shuttles"]["trips"]) == 35 + 1
     assert plan["kpis"]["worst_sample_age_min"] <= s.parameters.sample_age_limit_min
 
 
@@ -118,8 +171,9 @@ def test_lab_too_far_is_explained(tiny):
 
 def test_home_visit_trips_fit_the_age_limit(xiagezhuang):
     s = xiagezhuang.scenario
-    teams, problems = plan_home_visits(s)
-    assert problems == []
+    home = plan_home_visits(s)
+    assert home.problems == []
+    teams = home.teams
     visited = [sid for t in teams for sid in t.people]
     assert sorted(visited) == sorted(p.id for p in s.special_needs)
     limit = trip_limit_min(s)

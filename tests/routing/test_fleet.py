@@ -1,0 +1,148 @@
+"""Courier plans within the town's fleet: a minimum known by hand, lending, longer intervals, relays, what cannot
+be done, and the strict what-if; every plan is checked by verify's fleet and sample rules.
+
+The towns (tests/routing/fleet_towns.py): 1 km of road takes 1.95 min; units open 08:00-10:00 with 120 people.
+
+LINE: units 2 and 4 km east (E1, E2) and west (W1, W2) of the station.  East alone is a 15.6-min drive with two
+2-min handovers, 19.6 min; west the same; all four 31.2 + 8 = 39.2 min.  A vehicle leaves every 30 min and
+hands over 5 min at the station, so it can drive a loop of at most 25 min; a longer loop is driven by vehicles
+taking turns (39.2 + 5 needs two).  So the four units need two vehicles, and no plan does it with one: a
+single vehicle would need one loop of at most 25 min through all four, and the shortest is 39.2.
+"""
+
+import json
+
+import pytest
+
+from natplan.models.scenario import Scenario
+from natplan.routing.couriers import plan_couriers
+from natplan.scheduler.verify.fleet import (
+    boxes_within_capacity,
+    no_vehicle_in_two_places,
+    tubes_carried,
+    units_collected_every_interval,
+    vehicles_within_fleet,
+)
+from natplan.scheduler.verify.samples import samples_within_age
+from tests.routing.fleet_towns import fleet_town, plan_data, service
+
+LINE = {"E1": (2, 0), "E2": (4, 0), "W1": (-2, 0), "W2": (-4, 0)}
+CLUSTER = {"C1": (4.5, 0), "C2": (5.5, 0.5), "C3": (5.5, -0.5)}  # 4.5-5.5 km east: a meeting point at C1
+RULES = (vehicles_within_fleet, no_vehicle_in_two_places, units_collected_every_interval, tubes_carried,
+         boxes_within_capacity, samples_within_age)
+STRICT = {"lend_station_vehicles": False, "longer_intervals": [], "relays": False}
+
+
+def planned(s: Scenario):
+    svc = service(s)
+    res = plan_couriers(s, svc, seed=0)
+    return res, plan_data(s, svc, res.routing)
+
+
+def verified(s: Scenario, plan: dict) -> list[str]:
+    return [v for rule in RULES for v in rule(s, plan)]
+
+
+def test_the_hand_counted_minimum_of_two_vehicles():
+    s = fleet_town(LINE, [{"id": "Z1", "units": list(LINE), "vehicles": 2}], fleet=STRICT)
+    res, plan = planned(s)
+    zone = res.routing.zones[0]
+    assert res.problems == [] and verified(s, plan) == []
+    assert (zone.vehicles_needed, zone.vehicles_lower_bound, zone.minimum_proven, zone.strict_minimum) == (2, 2, True, 2)
+    assert {r.vehicle for r in zone.routes} == {"Z1-1", "Z1-2"}
+    assert res.routing.stats.optimal and res.routing.stats.bound == 2
+    assert res.routing.fleet.choices == [] and res.routing.fleet.units_by_interval == {"30": 4}
+    # every loop fits its 30 min but for the handover, or is driven by two vehicles taking turns
+    for r in zone.routes:
+        for lp in r.loops:
+            assert lp.back - lp.depart + s.fleet.station_handover_min <= 2 * 30
+
+
+def test_a_town_that_fits_only_by_lending():
+    s = fleet_town(LINE, [{"id": "Z1", "units": list(LINE)}], fleet={**STRICT, "lend_station_vehicles": True})
+    res, plan = planned(s)
+    assert res.problems == [] and verified(s, plan) == []
+    zone = res.routing.zones[0]
+    assert sorted(r.vehicle for r in zone.routes) == ["V3", "Z1-1"]  # V1 and V2 are kept for the shuttles
+    assert [(c.kind, c.vehicles, c.needed, c.have) for c in res.routing.fleet.choices] == [("lend", ["V3"], 2, 1)]
+    assert res.routing.fleet.lent == ["V3"] and res.routing.fleet.units_by_interval == {"30": 4}
+    # without lending the same town cannot be planned: it lacks one vehicle, and says so
+    strict = fleet_town(LINE, [{"id": "Z1", "units": list(LINE)}], fleet=STRICT)
+    res, _ = planned(strict)
+    assert [(e.code, e.params["lack"], e.params["cadence"]) for e in res.problems] == [("fleet_short", "1", "30")]
+
+
+def test_a_town_that_needs_60_minute_units():
+    # one van, no lending: every 60 min all four units fit one 39.2-min loop (44.2 with the handover)
+    s = fleet_town(LINE, [{"id": "Z1", "units": list(LINE)}], fleet={**STRICT, "longer_intervals": [60]})
+    res, plan = planned(s)
+    assert res.problems == [] and verified(s, plan) == []
+    assert res.routing.fleet.units_by_interval == {"60": 4} and res.routing.fleet.longest_interval_min == 60
+    assert [(c.kind, c.reason, sorted(c.units), c.interval_min) for c in res.routing.fleet.choices] == [
+        ("interval", "short", ["E1", "E2", "W1", "W2"], 60)]
+    assert [r.vehicle for r in res.routing.zones[0].routes] == ["Z1-1"]
+    assert all(lp.interval_min == 60 and lp.depart % 60 == 0 for lp in res.routing.zones[0].routes[0].loops)
+    assert res.routing.shuttles.worst_age_min <= s.parameters.sample_age_limit_min
+
+
+def test_a_town_that_needs_a_relay():
+    # from the station the cluster is a 23.7-min drive with three handovers (29.7 min): two vehicles taking turns,
+    # and the zone has one van and may not borrow; from C1 the van loops in 12.3 min, and a station vehicle
+    # fetches the boxes there (9 min each way, two 5-min handovers: 28 min, within the 30)
+    s = fleet_town(CLUSTER, [{"id": "Z1", "units": list(CLUSTER)}],
+                   fleet={"lend_station_vehicles": False, "longer_intervals": [], "move_units": False})
+    res, plan = planned(s)
+    assert res.problems == [] and verified(s, plan) == []
+    route = res.routing.zones[0].routes[0]
+    assert route.vehicle == "Z1-1" and {lp.handover_at for lp in route.loops} == {"C1"}
+    relay = res.routing.relays[0]
+    assert (relay.vehicle, relay.meeting_point, relay.meet - relay.leave, relay.at_station - relay.meet) == (
+        "V3", "C1", 9, 14)  # 9 min out; the handover (5) and 9 min back
+    assert [(c.kind, c.meeting_point, c.vehicles) for c in res.routing.fleet.choices] == [("relay", "C1", ["V3"])]
+    assert sum(r.tubes for r in res.routing.relays) == 3 * 12  # every tube of the three units goes by relay
+    assert plan["routing"]["zones"][0]["units"] == ["C1", "C2", "C3"]
+
+
+def test_a_unit_no_option_reaches_is_named_with_its_fix():
+    # a 120-min age limit with the lab 30 min away leaves about 55 min from swab to station: F1, 8 km out
+    # (33 min alone), cannot be collected every 30 min, and a longer interval or a relay only makes it worse
+    s = fleet_town({"N1": (1, 0), "F1": (8, 0)}, [{"id": "Z1", "units": ["N1", "F1"]}])
+    data = s.model_dump()
+    data["parameters"]["sample_age_limit_min"] = 120
+    res, _ = planned(Scenario.model_validate(data))
+    [e] = res.problems
+    assert (e.where, e.code, e.params["alone"], e.params["limit"]) == ("F1", "unit_unreachable", "34", "120")
+    assert e.problem.startswith("unit F1 点F1 cannot be collected within the 120-min age limit by any option")
+    assert "a nearer lab" in e.fix
+
+
+def test_the_strict_what_if_adds_the_vehicles_it_lacks():
+    s = fleet_town(LINE, [{"id": "Z1", "units": list(LINE)}], fleet={**STRICT, "add_missing_vehicles": True})
+    res, plan = planned(s)
+    assert res.problems == [] and verified(s, plan) == []
+    fleet = res.routing.fleet
+    assert sorted(r.vehicle for r in res.routing.zones[0].routes) == ["+1", "Z1-1"]
+    assert [r.extra for r in res.routing.zones[0].routes if r.vehicle == "+1"] == [True]
+    assert (fleet.extra, fleet.strict_needed, fleet.strict_minimum) == (1, 3, 3)  # two couriers and one shuttle
+
+
+def test_an_extra_vehicle_in_a_plan_that_is_not_a_what_if_is_named():
+    s = fleet_town(LINE, [{"id": "Z1", "units": list(LINE)}], fleet={**STRICT, "add_missing_vehicles": True})
+    _, plan = planned(s)
+    real = fleet_town(LINE, [{"id": "Z1", "units": list(LINE)}], fleet=STRICT)
+    assert vehicles_within_fleet(real, plan) == ["zone Z1's loops are driven by +1, a vehicle the town does not have"]
+
+
+def test_the_same_town_and_seed_give_the_same_plan():
+    s = fleet_town({**LINE, **CLUSTER}, [{"id": "Z1", "units": list(LINE)}, {"id": "Z2", "units": list(CLUSTER)}])
+    a = plan_couriers(s, service(s), seed=0).routing.model_dump_json()
+    b = plan_couriers(s, service(s), seed=0).routing.model_dump_json()
+    assert a == b and json.loads(a)["fleet"]["used"] >= 3
+
+
+@pytest.mark.parametrize("lend", [True, False])
+def test_the_strict_sentence_counts_shuttles_and_couriers(lend):
+    s = fleet_town(LINE, [{"id": "Z1", "units": list(LINE)}], fleet={**STRICT, "lend_station_vehicles": lend})
+    res, _ = planned(s)
+    # strict loops need two couriers and one shuttle; the town has one van and six station vehicles
+    assert (res.routing.fleet.strict_needed, res.routing.fleet.available) == (3, 7)
