@@ -8,7 +8,7 @@ from pathlib import Path
 from natplan.models.ledger import import_ledger, parse_map, read_ledger, update_scenario
 from natplan.models.loader import load_scenario
 from natplan.models.problems import InputError
-from natplan.outfolder import write_atomic
+from natplan.models.atomic import write_atomic
 
 
 def check_update_target(target: Path) -> None:

@@ -51,6 +51,12 @@ def command(module: str, town: str, city: str | None = None, file: str = "scenar
     return run
 
 
+def add_force(p: argparse.ArgumentParser,
+              help: str = "write into a folder that holds files natplan did not write (they are kept)") -> None:
+    """``--force`` for a command that writes an output folder (see :mod:`natplan.outfolder`)."""
+    p.add_argument("--force", action="store_true", help=help)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="natplan",
@@ -107,8 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-township-print", action="store_true",
                    help="city files: plan and write plan.json and the city overview, but not each township's "
                         "PDF, HTML and Excel")
-    p.add_argument("--force", action="store_true",
-                   help="write into a folder that holds files natplan did not write (they are kept)")
+    add_force(p)
     p.set_defaults(func=command("plan", "plan_town", "plan_city"))
 
     p = sub.add_parser("print", help="lay out the printed set (PDF, HTML, Excel) of a plan already made, "
@@ -116,8 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", type=Path, help="folder with plan.json (and scenario.yaml, for a township)")
     p.add_argument("--scenario", type=Path, default=None, help="the scenario (default: FOLDER/scenario.yaml)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--force", action="store_true",
-                   help="replace plan.xlsx, rosters.pdf or index.html in FOLDER even if natplan did not write them; other files are kept")
+    add_force(p, "replace plan.xlsx, rosters.pdf or index.html in FOLDER even if natplan did not write them; "
+                 "other files are kept")
     p.set_defaults(func=command("plan", "print_set"))
 
     p = sub.add_parser("verify", help="check a plan.json against its scenario, independently of the solvers")
@@ -137,8 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--full-set", action="store_true",
                    help="also lay out the whole printed set (rosters.pdf, index.html, notices/), as natplan plan does")
-    p.add_argument("--force", action="store_true",
-                   help="write into a folder that holds files natplan did not write (they are kept)")
+    add_force(p)
     p.set_defaults(func=command("replan", "replan_command"))
 
     p = sub.add_parser("compare", help="plan the round at several staffing levels and compare them")
@@ -152,8 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"solver budget per stage and variant (default {DEFAULT_TIME_LIMIT:g})")
     p.add_argument("--simulate", type=int, default=0, metavar="RUNS", help="add P95 columns from RUNS simulations")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--force", action="store_true",
-                   help="write into a folder that holds files natplan did not write (they are kept)")
+    add_force(p)
     p.set_defaults(func=command("whatif", "compare_command"))
 
     p = sub.add_parser("minimize", help="least groups / samplers / vehicles / units that still meet the deadline")
@@ -162,8 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
                    help=f"solver budget per stage and count tried (default {DEFAULT_TIME_LIMIT:g})")
     p.add_argument("-o", "--output", type=Path, default=None, help="write the plan at the least level here")
-    p.add_argument("--force", action="store_true",
-                   help="write into a folder that holds files natplan did not write (they are kept)")
+    add_force(p)
     p.set_defaults(func=command("whatif", "minimize_command"))
 
     p = sub.add_parser("simulate", help="simulate a plan's queues with lateness, no-shows and varying swab times, "

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from natplan.outfolder import write_atomic
+from natplan.models.atomic import write_atomic
 
 
 def validate_town(args) -> int:

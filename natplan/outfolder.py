@@ -39,36 +39,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from natplan.models.atomic import current_umask
 from natplan.models.problems import InputError
 
 MANIFEST = ".natplan-manifest.json"
 _STAGE_PREFIX = ".natplan-stage-"  # staging folders natplan makes (and always removes) inside OUT
 _SHOWN = 6  # foreign names listed in a refusal before "…"
-
-
-def current_umask() -> int:
-    """The process's file-creation mask (read without changing it for long)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` then move the temporary file onto ``path``.
-
-    A failed write leaves ``path`` as it was; the file gets the usual permissions
-    (``mkstemp`` would leave it readable by its owner only).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~current_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def sha256_file(path: Path) -> str:

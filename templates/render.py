@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from natplan.models.clock import format_clock
 from natplan.models.ledger.ids import mask_id
-from natplan.outfolder import write_atomic
+from natplan.models.atomic import write_atomic
 
 TEMPLATES_DIR = Path(__file__).resolve().parent
 FONTS_DIR = TEMPLATES_DIR / "fonts"

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+
+from natplan.models.atomic import write_atomic
 
 __all__ = ["CSV_ENCODINGS", "ledger_bytes", "write_ledger"]
 
@@ -129,11 +130,4 @@ def write_ledger(df: pd.DataFrame, path: str | Path, encoding: str = "utf-8-sig"
     if fmt not in ("xlsx", "csv"):
         raise ValueError(f"ledger file must end in .xlsx or .csv, not {path.name!r}")
     data = ledger_bytes(df, fmt, encoding=encoding, sheet_name=sheet_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomic(path, lambda tmp: tmp.write_bytes(data))

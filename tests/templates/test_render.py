@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 pypdf = pytest.importorskip("pypdf")
 
-from natplan.outfolder import current_umask  # noqa: E402
+from natplan.models.atomic import current_umask  # noqa: E402
 from natplan.templates import render  # noqa: E402
 from natplan.templates.render import (  # noqa: E402
     environment, missing_glyphs, pct, render_html, thousands, write_pdf,
