@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 
 class _Plan(BaseModel):
@@ -89,6 +89,17 @@ class UnitDay(_Plan):
     finish: float
     queue: list[tuple[int, float]] = Field(default_factory=list)  # (minute, people waiting) at slot bounds
     groups: list[str] = Field(default_factory=list)  # every group that works here, in order of arrival
+    pauses: list[tuple[int, int]] = Field(default_factory=list)
+    """``[start, end)`` spans in which the unit is open but no sampler is at work: every sampler there is on a
+    break the labour rules force (a gown change or a meal) and none is free to cover it.  Written only when
+    there is one, so plans without pauses keep their bytes."""
+
+    @model_serializer(mode="wrap")
+    def _pauses_when_any(self, handler):
+        out = handler(self)
+        if not self.pauses:
+            out.pop("pauses", None)
+        return out
 
 
 class Visit(_Plan):

@@ -77,6 +77,27 @@ def _without_second_sampler_at_u2(plan):
                                   if not (x["member"] == "采样员乙" and x["unit"] == "U2")]
 
 
+def _pause_at_u2(start, end):
+    """采样员乙 gone from U2 (the group's one sampler there) and a pause declared at U2 from ``start`` to ``end``."""
+    def change(plan):
+        _without_second_sampler_at_u2(plan)
+        plan["units"][1]["pauses"] = [[start, end]]
+    return change
+
+
+def _pause_without_break(plan):
+    """The declared pause of 11:15-11:30 holds, but 采样员甲 is simply gone then instead of changing gear."""
+    _pause_at_u2(675, 690)(plan)
+    plan["staffing"]["shifts"] = [x for x in plan["staffing"]["shifts"]
+                                  if not (x["member"] == "采样员甲" and x["unit"] == "U2" and x["kind"] == "gear")]
+
+
+def test_a_declared_pause_while_the_only_sampler_changes_gear_is_kept(tiny, plan):
+    """A group of one sampler cannot cover its own gown change: the unit pauses 11:15-11:30, and the plan says so."""
+    _pause_at_u2(675, 690)(plan)
+    assert units_staffed(tiny.scenario, plan) == []
+
+
 EXTRA_SHIFT = {"group": "T1", "member": "采样员甲", "role": "sampler", "unit": "U2", "start": 520, "end": 540,
                "kind": "work"}
 
@@ -110,6 +131,12 @@ PLANTED = [
                  ["unit U2 has no sampler at work at 11:15 while open (10:00–12:30)"], id="no-sampler"),
     pytest.param(units_staffed, lambda p: p["staffing"]["visits"].pop(0), ["unit U1 has people but no group"],
                  id="people-no-group"),
+    pytest.param(units_staffed, _pause_at_u2(680, 690),  # the declared pause starts 5 minutes late
+                 ["unit U2 has no sampler at work at 11:15 while open (10:00–12:30)"], id="pause-too-short"),
+    pytest.param(units_staffed, _pause_without_break,  # a pause with nobody on a break: the sampler just left
+                 ["unit U2 has no sampler at work at 11:15 while open (10:00–12:30)"], id="pause-without-break"),
+    pytest.param(units_staffed, lambda p: p["units"][1].update(pauses=[[620, 640]]),  # both samplers at work then
+                 ["unit U2 declares a pause 10:20–10:40, but a sampler works there at 10:20"], id="pause-untrue"),
     # round_by_deadline
     pytest.param(round_by_deadline, _set("staffing.home_teams.0.end", 800),
                  ["home-visit team H01 returns at 13:20, after the deadline 13:00"], id="home-team-late"),
