@@ -220,8 +220,9 @@ def _fill(unit: str, grid: Iterator[tuple[int, int, float, float, int]], room: i
 
 def unit_day(unit: str, group: str | None, open_: int, close: int, rate_per_hour: float,
              slots: list[Slot], mu: np.ndarray | None = None, t0: int | None = None,
-             groups: list[str] | None = None) -> UnitDay:
-    """Queue, peak and finish of one unit from its slots (fluid model), at one rate or at ``mu`` from ``t0``."""
+             groups: list[str] | None = None, pauses: list[tuple[int, int]] | None = None) -> UnitDay:
+    """Queue, peak and finish of one unit from its slots (fluid model), at one rate or at ``mu`` from ``t0``;
+    ``pauses`` are the spans in which it is open with no sampler at work (see :func:`pauses_of`)."""
     trace = _trace(open_, rate_per_hour, slots, mu, t0)
     bounds = sorted({x.start for x in slots} | {x.end for x in slots})
     queue = [(t, round(float(trace.waiting[min(len(trace.waiting) - 1, max(0, t - trace.t0))]), 1)) for t in bounds]
@@ -231,8 +232,27 @@ def unit_day(unit: str, group: str | None, open_: int, close: int, rate_per_hour
         first_slot=min((x.start for x in slots), default=None),
         last_slot=max((x.start for x in slots), default=None),
         peak_queue=round(trace.peak, 1), finish=round(trace.finish, 1), queue=queue,
-        groups=list(groups or []),
+        groups=list(groups or []), pauses=list(pauses or []),
     )
+
+
+def pauses_of(open_spans: list[tuple[int, int]], mu: np.ndarray, t0: int) -> list[tuple[int, int]]:
+    """Spans ``[a, b)`` inside the unit's open spans in which it samples nobody (``mu`` is 0 from ``t0``).
+
+    >>> pauses_of([(10, 20)], np.array([1.0] * 3 + [0.0] * 4 + [1.0] * 3), 10)
+    [(13, 17)]
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(open_spans):
+        for t in range(max(a, t0), b):
+            k = t - t0
+            if k < len(mu) and mu[k] > 1e-12:
+                continue
+            if out and out[-1][1] == t:
+                out[-1] = (out[-1][0], t + 1)
+            elif not out or out[-1][1] < t:
+                out.append((t, t + 1))
+    return out
 
 
 def _trace(open_: int, rate_per_hour: float, slots: list[Slot], mu: np.ndarray | None, t0: int | None) -> QueueTrace:

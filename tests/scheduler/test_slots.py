@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from natplan.models.plan import GridPart, Slot, UnitDay
-from natplan.scheduler.slots import fluid_queue, plan_slots, sampled_curve, unit_day
+from natplan.scheduler.slots import fluid_queue, pauses_of, plan_slots, sampled_curve, unit_day
 
 
 def _part(grid: str, people: int, households: int) -> GridPart:
@@ -111,3 +111,11 @@ def test_too_many_people_for_the_rate_are_left_over():
 
     slots, left = plan_slots_mu("U1", 480, np.ones(30), 200, 30, [_part("A", 50, 20)])
     assert (sum(x.people for x in slots), left) == (30, 20)
+
+
+def test_pauses_are_the_open_minutes_with_nobody_sampling():
+    """Open 10-20 and 30-40; samples 10-12, 15-20 and 30-35 (mu from minute 10, ending at 35): pauses 12-15 and 35-40,
+    not the 20-30 gap between two stays, when the unit is not open."""
+    mu = np.array([1.0] * 2 + [0.0] * 3 + [1.0] * 5 + [0.0] * 10 + [1.0] * 5)
+    assert pauses_of([(30, 40), (10, 20)], mu, 10) == [(12, 15), (35, 40)]
+    assert pauses_of([(10, 20)], np.ones(10), 10) == []
