@@ -3,7 +3,8 @@
 Every command exits 0 on success, 2 on bad input (one line per problem,
 ``file:line: field: message``, no traceback), and 1 when a check it runs
 finds violations (``verify``, ``ledger import`` with bad rows); 130 when
-interrupted (Ctrl-C) and 143 when terminated, with nothing written.
+interrupted (Ctrl-C) and 143 when terminated, with nothing written; 141,
+quietly, when the reader of its output went away (``| head -1``).
 
 The commands live by family: :mod:`natplan.cli.scenario` (validate, schema,
 generate), :mod:`natplan.cli.ledger`, :mod:`natplan.cli.plan` (plan, print),
@@ -57,6 +58,9 @@ def add_force(p: argparse.ArgumentParser,
     p.add_argument("--force", action="store_true", help=help)
 
 
+FORCE_FILE = "replace the -o file if it exists (natplan never replaces a file it was not told to)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="natplan",
@@ -73,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    add_force(p, FORCE_FILE)
     p.set_defaults(func=command("scenario", "schema"))
 
     p = sub.add_parser("generate", help="generate a town scenario (synthetic positions, real facts)")
@@ -81,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="qingdao: keep whole townships until this many people, scaled to exactly this many")
     p.add_argument("-o", "--output", help="scenario file to write (default: standard output)")
     p.add_argument("--seed", type=seed, default=None)
+    add_force(p, FORCE_FILE)
     p.set_defaults(func=command("scenario", "generate"))
 
     p = sub.add_parser("ledger", help="people ledger (人员登记台账) tools")
@@ -183,6 +189,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away
+
+
+def closed_pipe() -> int:
+    """The reader of natplan's output went away (``natplan validate --json FILE | head -1``): end quietly.
+
+    As the Python documentation's note on SIGPIPE says, standard output (and standard error, should it be the
+    closed one) is pointed at ``/dev/null``, so that the interpreter's last flush finds nothing to complain
+    about.
+
+    Returns
+    -------
+    int
+        141, the exit code of a command killed by SIGPIPE.
+    """
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):  # not a real file (captured output): nothing to redirect
+            pass
+    os.close(devnull)
+    return SIGPIPE_EXIT
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``natplan`` console script."""
     from natplan.processes import Terminated, terminate_on_signals
@@ -191,7 +224,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     terminate_on_signals()
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:
+        return closed_pipe()
     except InputError as e:
         for p in e.problems:
             print(p.format(e.file), file=sys.stderr)

@@ -3,10 +3,47 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 from natplan.models.atomic import write_atomic
+from natplan.models.problems import InputError
+
+
+def check_new_file(output: str | None, force: bool) -> None:
+    """Refuse an output file that natplan did not write, before anything is made.
+
+    natplan keeps no manifest of a single file, so an existing file is never
+    replaced unless ``force`` says so; a folder is never replaced.
+
+    Parameters
+    ----------
+    output
+        The ``-o`` path, or None (standard output: nothing to check).
+    force
+        ``--force``: replace an existing file.
+
+    Raises
+    ------
+    InputError
+        ``natplan: FILE exists; choose another name or pass --force`` (exit 2); or the path is a folder, or
+        its folder cannot be made or written.
+    """
+    if not output:
+        return
+    path = Path(output)
+    if path.is_dir():
+        raise InputError.single("natplan", f"{output} is a folder; give the file to write")
+    if os.path.lexists(path) and not force:
+        raise InputError.single("natplan", f"{output} exists; choose another name or pass --force")
+    probe = path.parent
+    while not os.path.lexists(probe) and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise InputError.single("natplan", f"cannot write {output}: {probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError.single("natplan", f"cannot write {output}: no permission to write in {probe}")
 
 
 def validate_town(args) -> int:
@@ -84,6 +121,7 @@ def schema(args) -> int:
     """``natplan schema [-o FILE]``: the JSON Schema of scenario files."""
     from natplan.models.scenario import Scenario
 
+    check_new_file(args.output, args.force)
     text = json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         write_atomic(Path(args.output), lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -97,6 +135,7 @@ def generate(args) -> int:
     from natplan.models.generate import generate_town, scenario_to_yaml
     from natplan.models.presets import PRESETS
 
+    check_new_file(args.output, args.force)
     if args.preset == "qingdao":
         from natplan.models.city_generate import city_to_yaml, generate_city
 

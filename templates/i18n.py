@@ -326,6 +326,7 @@ LABELS.update({
     "replan_title": ("{town}：重新规划（{cut} 起；改动的时段至少提前 {notice} 分钟通知）",
                        "{town}: re-planned from {cut} (changed slots are announced at least {notice} min ahead)"),
     "replan_events": ("事件", "Events"),
+    "replan_section": ("变更清单", "Change list"),
     "replan_unit_closed": ("检测单元 {unit} 关闭", "unit {unit} closes"),
     "replan_reopens": ("，{t} 重新开放", ", reopens {t}"),
     "replan_vehicle_out": ("车辆 {vehicle} 停用", "vehicle {vehicle} is out"),
