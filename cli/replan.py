@@ -7,7 +7,8 @@ Reads the plan being carried out, its scenario and the events file
 events; ``natplan verify`` checks it by the re-plan rules too) and
 ``plan.xlsx``, ``changes.txt`` (the change list: who must be told, which
 sheets to print again, which vehicles change their loop), ``changes.pdf``
-(the overview and the changed sheets) and ``notices/`` (the new notice of
+(the change list, then only the sheets that changed: the overview and the
+shuttle sheets too when they did) and ``notices/`` (the new notice of
 each village that gets one, for its WeChat group, with its QR code).
 ``--full-set`` also lays out the whole printed set, as ``natplan plan``
 does (``natplan print OUT`` does it later).  A round that
@@ -83,23 +84,48 @@ def replan_command(args) -> int:
     text = change_list(loaded.scenario, plan, new, outcome.changes, args.lang)
     files = {"plan.json": plan_json(new), "changes.txt": text.encode("utf-8")}
     with console.status("natplan: render"):
-        files.update(render(new, loaded, outcome.changes, args.lang, args.full_set))
+        files.update(render(new, loaded, outcome.changes, args.lang, args.full_set, before=plan, text=text))
     folder.write(files)
     print(text, end="")
     print(f"{args.output}: {', '.join(sorted(files))} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
-def render(plan, loaded, changes, lang: str, full: bool) -> dict[str, bytes]:
-    """plan.xlsx, changes.pdf (the overview and the changed sheets) and the new notices of the villages that
-    get one (``notices/``); with ``full`` the whole set too."""
+def render(plan, loaded, changes, lang: str, full: bool, before=None, text: str = "") -> dict[str, bytes]:
+    """plan.xlsx, changes.pdf (the change list, then the changed sheets only) and the new notices of the villages
+    that get one (``notices/``); with ``full`` the whole set too.
+
+    Parameters
+    ----------
+    plan
+        The re-planned plan.
+    loaded
+        The scenario file, loaded.
+    changes
+        What changed (:func:`natplan.scheduler.replan.changes.changes`).
+    lang
+        "zh" or "en".
+    full
+        Lay out the whole set too (rosters.pdf, index.html, notices of every village).
+    before
+        The plan it changed: its overview page is printed again only when it differs (None: always).
+    text
+        The change list (:func:`change_list`), the first page of changes.pdf.
+
+    Returns
+    -------
+    dict[str, bytes]
+        File name → bytes.
+    """
     from natplan.templates.excel import plan_xlsx
     from natplan.templates.outputs import notice_files, now_printed_at, print_data, render_outputs
     from natplan.templates.typeset import typeset
+    from natplan.templates.views import overview_view
 
     printed_at = now_printed_at()
     data = print_data(plan, loaded.scenario, loaded.geometry, lang, printed_at)
-    changed = changed_sheets(data, changes)
+    overview = before is None or overview_view(before, loaded.scenario, lang) != data["overview"]
+    changed = changed_sheets(data, changes, overview, text)
     out = {"changes.pdf": typeset(changed), **notice_files(changed)}
     if full:
         files, _ = render_outputs(plan, loaded.scenario, loaded.geometry, lang=lang, printed_at=printed_at)
@@ -109,13 +135,22 @@ def render(plan, loaded, changes, lang: str, full: bool) -> dict[str, bytes]:
     return out
 
 
-def changed_sheets(data: dict, changes) -> dict:
-    """The view model with only the sheets that changed: rosters of changed units, route and handover sheets
-    of changed couriers, notices of villages with new slots (the overview and the shuttles always)."""
+def changed_sheets(data: dict, changes, overview: bool = True, text: str = "") -> dict:
+    """The view model of changes.pdf: the change list first (``text``, its first line the title), then only the
+    sheets that changed: the overview when ``overview``, rosters of changed units, route and handover sheets of
+    changed couriers, the shuttle sheets when a trip changed, notices of villages with new slots; never the
+    home-visit sheets (a re-plan keeps them) or the planner's notes."""
     units, couriers, villages = set(changes.units), set(changes.couriers), set(changes.villages)
-    out = dict(data)
+    out = {k: v for k, v in data.items() if k not in ("overview", "notes")}
+    if overview:
+        out["overview"] = data["overview"]
+    if text:
+        title, *lines = text.splitlines()
+        out["changes"] = {"title": title, "section": word("section", data["lang"]),
+                          "lines": [{"indent": len(x) - len(x.lstrip(" ")), "text": x.strip()} for x in lines]}
     out["rosters"] = [r for r in data["rosters"] if r["id"] in units]
-    out["routes"] = {**data["routes"], "sheets": [r for r in data["routes"]["sheets"] if r["vehicle"] in couriers]}
+    out["routes"] = {k: v for k, v in data["routes"].items() if k != "shuttles" or changes.shuttles}
+    out["routes"]["sheets"] = [r for r in data["routes"]["sheets"] if r["vehicle"] in couriers]
     out["handovers"] = [h for h in data["handovers"] if h["vehicle"] in couriers]
     out["notices"] = [n for n in data["notices"] if n["id"] in villages]
     out["teams"] = []
@@ -157,13 +192,22 @@ def change_list(s, before, after, changes, lang: str = "zh") -> str:
     s
         The scenario.
     before, after
-        The plan and its re-plan (:class:`natplan.models.replan.ReplannedPlan`).
+        The plan and its re-plan (:class:`natplan.models.replan.ReplannedPlan`).  When ``before`` is a re-plan
+        itself, only this re-plan's events, rate changes, stand-ins and retests are listed.
     changes
         :func:`natplan.scheduler.replan.changes.changes`.
     lang
         "zh" (default) or "en".
     """
     r = after.replan
+    was = getattr(before, "replan", None)  # a re-planned plan re-planned again: what it had stays unsaid
+
+    def new(items, old_items):
+        return [x for x in items if x not in old_items]
+
+    rates = new(r.rates, was.rates if was else [])
+    substitutes = new(r.substitutes, was.substitutes if was else [])
+    retests = new(r.retests, was.retests if was else [])
     names = {v.id: v.name for v in s.villages} | {g.id: g.name for g in s.grids()} | {u.id: u.name for u in s.units}
     sep = ", " if lang == "en" else "、"
 
@@ -172,7 +216,7 @@ def change_list(s, before, after, changes, lang: str = "zh") -> str:
 
     lines = [word("title", lang, town=s.region.name if lang != "en" else s.region.name_en or s.region.name,
                   cut=hm(r.cut), notice=r.notice_min), word("events", lang)]
-    lines += [_event_line(e, lang) for e in r.events]
+    lines += [_event_line(e, lang) for e in r.new_events]
     lines.append(word("notices", lang, n=len(changes.villages)))
     village_of = {g.id: v.id for v in s.villages for g in v.grids}
     for vid in changes.villages:
@@ -189,14 +233,14 @@ def change_list(s, before, after, changes, lang: str = "zh") -> str:
     lines.append(word("rosters", lang, n=len(changes.units)) + ": " + named(changes.units))
     lines.append(word("groups", lang, n=len(changes.groups)) + ": " + (sep.join(changes.groups) or word("none", lang)))
     lines += ["  " + word("rates", lang, unit=x.unit, t=hm(x.start), n=f"{x.rate_per_hour:.0f}", group=x.group)
-              for x in r.rates]
+              for x in rates]
     lines.append(word("couriers", lang, n=len(changes.couriers)) + ": "
                  + (sep.join(changes.couriers) or word("none", lang)))
     lines += ["  " + word("stand_in", lang, route=x.route, vehicle=x.vehicle, times=sep.join(hm(d) for d in x.departs))
-              for x in r.substitutes]
+              for x in substitutes]
     lines.append(word("shuttles", lang, cut=hm(r.cut), c=after.routing.shuttles.cadence_min) if changes.shuttles
                  else word("shuttles_same", lang))
-    for x in r.retests:
+    for x in retests:
         who = sep.join(f"{m.grid} " + word("hh", lang, a=m.households[0], b=m.households[1]) for m in x.members)
         how = word("home", lang) if x.mode == "home" else word(
             "at_unit", lang, unit=x.place, span=f"{hm(x.first_swab)}–{hm(x.last_swab)}")

@@ -196,6 +196,10 @@ def check_events(events: Events, s: Scenario, plan: Plan) -> list[Problem]:
     vehicles = {v.id for v in s.station.vehicles} | couriers
     out: list[Problem] = []
     lost: dict[str, set[str]] = {}
+    record = getattr(plan, "replan", None)  # a re-planned plan: members who left in its events are gone
+    for e in record.events if record is not None else []:
+        if isinstance(e, GroupShort):
+            lost.setdefault(e.group, set()).update(e.members)
     for i, e in enumerate(events.events):
         def bad(field: str, message: str) -> None:
             out.append(Problem(message, ("events", i, field)))

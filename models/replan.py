@@ -6,6 +6,8 @@
 does about them that the plan's own fields cannot say: rate changes of
 groups that lost samplers, vehicles that drive a broken-down courier's
 loops, retests of positive pools, and the lab's queue while it is slow.
+A re-planned plan may be re-planned again with events from its latest
+event on; the record then holds every event and the earlier re-plans.
 ``natplan verify`` checks the plan by the town's rules against the scenario
 as the events make it, and by the re-plan rules
 (:mod:`natplan.scheduler.verify.replan`) against this record.
@@ -20,7 +22,7 @@ from pydantic import Field
 from natplan.models.events import Event
 from natplan.models.plan import Plan, _Plan
 
-__all__ = ["LabQueue", "RateChange", "Replan", "ReplannedPlan", "Retest", "RetestMember", "Substitute", "plan_model"]
+__all__ = ["Applied", "LabQueue", "RateChange", "Replan", "ReplannedPlan", "Retest", "RetestMember", "Substitute", "plan_model"]
 
 
 class RateChange(_Plan):
@@ -78,18 +80,37 @@ class LabQueue(_Plan):
     worst_age_min: float  # swab to test, over those tubes
 
 
+class Applied(_Plan):
+    """An earlier re-plan that the plan carries out already (a re-plan of a re-planned plan keeps its record)."""
+
+    base_plan_sha256: str
+    events_sha256: str
+    cut: int
+    events: int  # how many of ``Replan.events`` (the first ones) it applied
+
+
 class Replan(_Plan):
-    """What a re-plan was made for and what it did."""
+    """What a re-plan was made for and what it did.
+
+    A re-plan of a plan that was re-planned already carries every event, the earlier re-plans' first
+    (``earlier`` says which file brought which); its ``cut`` is its own, the latest.
+    """
 
     base_plan_sha256: str  # the plan.json it changed
     events_sha256: str
-    cut: int  # the earliest event: before it everything stays as done
+    cut: int  # the earliest event of this re-plan: before it everything stays as done
     notice_min: int
     events: list[Event]
     rates: list[RateChange] = Field(default_factory=list)
     substitutes: list[Substitute] = Field(default_factory=list)
     retests: list[Retest] = Field(default_factory=list)
     lab: list[LabQueue] = Field(default_factory=list)
+    earlier: list[Applied] = Field(default_factory=list)  # the re-plans before this one, in order
+
+    @property
+    def new_events(self) -> list:
+        """The events this re-plan applied (those after the earlier re-plans')."""
+        return self.events[sum(a.events for a in self.earlier):]
 
 
 class ReplannedPlan(Plan):

@@ -24,6 +24,13 @@ problem of the outcome.  A round that cannot be re-planned gives no plan,
 only its problems, each with what would fix it.  :func:`.changes.changes`
 says what changed, for the notices and sheets to print again.
 
+A re-planned plan may be re-planned again (:func:`replan` takes it as the
+plan being carried out): the new events come at or after the latest one it
+applied (:func:`too_early`), its events still hold (they are passed on to
+each step as facts: a unit closed, members gone, vehicles out, the lab
+slow), everything before the new cut stays as it decided, and the new
+record carries every event, the earlier re-plans in ``earlier``.
+
 The re-plan uses the pipeline's public pieces (the slot planner and the
 queue at a rate minute by minute, the samplers at work in the rosters, the
 labour rules, the lab's queue of the shuttles) and its own logic for the
@@ -48,7 +55,7 @@ from natplan.models.events import (
     scenario_with_events,
 )
 from natplan.models.plan import Explanation, Kpis, Plan
-from natplan.models.replan import Replan, ReplannedPlan
+from natplan.models.replan import Applied, Replan, ReplannedPlan
 from natplan.models.scenario import Scenario
 from natplan.models.summary import summarize
 from natplan.scheduler.replan.changes import Changes, changes
@@ -63,7 +70,7 @@ from natplan.scheduler.replan.transport import (
 )
 from natplan.scheduler.replan.walkins import replan_walk_ins
 
-__all__ = ["ReplanOutcome", "event_problems", "replan"]
+__all__ = ["ReplanOutcome", "event_problems", "replan", "too_early"]
 
 
 @dataclass(frozen=True)
@@ -97,17 +104,24 @@ def round_kpis(s: Scenario, parts, days, visits, routing, old: Kpis) -> Kpis:
 
 
 def event_problems(scenario: Scenario, plan: Plan, events: Events) -> list[tuple[int, str, str]]:
-    """What the events say that the plan makes impossible: a positive result for a tube before the lab has it.
+    """What the events say that the plan makes impossible: a positive result for a tube before the lab has it
+    (or for a tube a re-planned plan retests already), an event before those a re-planned plan was made for.
 
     Returns
     -------
     list[tuple[int, str, str]]
         ``(event index, field, message)`` for each (the caller names the file and line).
     """
-    out = []
+    out = [(i, "at", f"{x.problem} — fix: {x.fix}") for i, x in too_early(plan, events)]
+    prior = plan.replan if isinstance(plan, ReplannedPlan) else None
+    retested = {(x.unit, x.tube) for x in prior.retests} if prior is not None else set()
     trips = sorted(plan.routing.shuttles.trips, key=lambda t: t.depart)
     for i, e in enumerate(events.events):
         if not isinstance(e, PositivePool):
+            continue
+        if (e.unit, e.tube) in retested:
+            out.append((i, "tube", f"tube {e.tube} of {e.unit} is retested already (an event the plan was re-planned "
+                                   f"for)"))
             continue
         taken = 0
         stops = sorted((st.time, lp.back, st.tubes) for z in plan.routing.zones for r in z.routes for lp in r.loops
@@ -124,6 +138,24 @@ def event_problems(scenario: Scenario, plan: Plan, events: Events) -> list[tuple
     return out
 
 
+def too_early(plan: Plan, events: Events) -> list[tuple[int, Explanation]]:
+    """The events before the latest one a re-planned plan was made for, by index: a re-plan goes on from there.
+
+    Returns
+    -------
+    list[tuple[int, Explanation]]
+        Empty for a plan that is not a re-plan.
+    """
+    if not isinstance(plan, ReplannedPlan):
+        return []
+    latest = max(e.at for e in plan.replan.events)
+    return [(i, Explanation(
+        where=f"events[{i}]", problem=f"{hm(e.at)} is before {hm(latest)}, the latest event the plan was re-planned "
+                                      f"for; a new re-plan starts at or after it",
+        fix="re-plan the original plan.json with all the events in one file"))
+        for i, e in enumerate(events.events) if e.at < latest]
+
+
 def replan(scenario: Scenario, plan: Plan, events: Events, *, base_sha256: str = "", events_sha256: str = "",
            check: bool = True) -> ReplanOutcome:
     """Re-plan the rest of a round after ``events``.
@@ -133,10 +165,12 @@ def replan(scenario: Scenario, plan: Plan, events: Events, *, base_sha256: str =
     scenario
         The scenario the plan was made from.
     plan
-        The plan being carried out (a plan that is itself a re-plan is not taken: re-plan its original
-        with all the events in one file).
+        The plan being carried out.  It may be a re-plan itself: then its events still hold (a unit still
+        closed, a vehicle still out, members gone, the lab still slow), everything before the new events
+        stays as that re-plan decided, and the new plan's record holds every event.
     events
-        What happened (:func:`natplan.models.events.load_events`).
+        What happened (:func:`natplan.models.events.load_events`): for a re-planned plan, at or after the
+        latest event it was re-planned for (:func:`too_early`).
     base_sha256, events_sha256
         Digests of the plan.json and the events file, recorded in the new plan.
     check
@@ -147,26 +181,32 @@ def replan(scenario: Scenario, plan: Plan, events: Events, *, base_sha256: str =
     ReplanOutcome
         The new plan with its ``replan`` record and what changed, or the problems (each with its fix).
     """
-    if isinstance(plan, ReplannedPlan):
-        return ReplanOutcome(None, [Explanation(
-            where="plan", problem=f"the plan is already a re-plan (events from {hm(plan.replan.cut)})",
-            fix="re-plan the original plan.json with all the events in one file")])
-    s = scenario_with_events(scenario, events)
+    late = too_early(plan, events)
+    if late:
+        return ReplanOutcome(None, [x for _, x in late])
+    prior = plan.replan if isinstance(plan, ReplannedPlan) else None
+    earlier = list(prior.events) if prior is not None else []
+    joined = Events(events=earlier + list(events.events), notice_min=events.notice_min)
+    s = scenario_with_events(scenario, joined)
     p = s.parameters
     cut = events.cut
-    walk = replan_walk_ins(s, plan, events, new_households(scenario, events))
+    first = len(earlier)  # index of this re-plan's first event among all the plan's events
+    households = {i - first: h for i, h in new_households(scenario, joined).items() if i >= first}
+    walk = replan_walk_ins(s, plan, events, households, before=earlier)
     problems = list(walk.problems)
     warnings = list(plan.warnings) + walk.notes
     if problems:
         return ReplanOutcome(None, problems, warnings)
-    outs = [e for e in events.events if isinstance(e, VehicleOut)]
-    couriers = retime_couriers(s, plan, walk.service, walk.changed, cut, outs)
+    outs = [e for e in joined.events if isinstance(e, VehicleOut)]
+    couriers = retime_couriers(s, plan, walk.service, walk.changed, cut, outs,
+                               prior.substitutes if prior is not None else [])
     problems += couriers.problems
-    retests, team = [], 0
+    retests = list(prior.retests) if prior is not None else []
+    team = len(retests)
     for i, e in enumerate(events.events):
         if isinstance(e, PositivePool):
             team += 1
-            done, note = retest(s, i, e, [x for x in plan.slots if x.unit == e.unit], walk.works,
+            done, note = retest(s, first + i, e, [x for x in plan.slots if x.unit == e.unit], walk.works,
                                 events.notice_min, f"R{team}")
             retests.append(done)
             warnings += [note] if note else []
@@ -179,14 +219,15 @@ def replan(scenario: Scenario, plan: Plan, events: Events, *, base_sha256: str =
                                                  couriers.reserved)
     problems += shuttle_problems
     routing = couriers.routing.model_copy(update={"shuttles": shuttles})
-    lab, lab_problems = replan_lab(s, [e for e in events.events if isinstance(e, LabSlow)],
+    lab, lab_problems = replan_lab(s, [e for e in joined.events if isinstance(e, LabSlow)],
                                    lab_batches(shuttles, arrivals, retests))
     problems += lab_problems
     staffing = plan.staffing.model_copy(update={
         "visits": walk.visits, "shifts": walk.shifts, "makespan": max(v.close for v in walk.visits)})
     record = Replan(base_plan_sha256=base_sha256, events_sha256=events_sha256, cut=cut,
-                    notice_min=events.notice_min, events=events.events, rates=walk.rates,
-                    substitutes=couriers.substitutes, retests=retests, lab=lab)
+                    notice_min=events.notice_min, events=joined.events,
+                    rates=(list(prior.rates) if prior is not None else []) + walk.rates,
+                    substitutes=couriers.substitutes, retests=retests, lab=lab, earlier=_earlier(prior))
     new = ReplannedPlan(
         scenario=plan.scenario, scenario_sha256=plan.scenario_sha256, seed=plan.seed,
         natplan_version=plan.natplan_version,
@@ -201,6 +242,14 @@ def replan(scenario: Scenario, plan: Plan, events: Events, *, base_sha256: str =
     if problems:
         return ReplanOutcome(None, problems, warnings)
     return ReplanOutcome(new, [], warnings, changes(s, plan, new))
+
+
+def _earlier(prior: Replan | None) -> list[Applied]:
+    """The re-plans a re-planned plan carries out already: its own earlier ones, then itself."""
+    if prior is None:
+        return []
+    return [*prior.earlier, Applied(base_plan_sha256=prior.base_plan_sha256, events_sha256=prior.events_sha256,
+                                    cut=prior.cut, events=len(prior.new_events))]
 
 
 def _broken_rules(scenario: Scenario, before: Plan, after: ReplannedPlan) -> tuple[list[Explanation], list[str]]:

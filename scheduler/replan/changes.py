@@ -5,7 +5,7 @@ printed set shows them: a village gets a new notice when a slot of one of
 its grids changed; a unit's roster is printed again when its slots, its
 group's stay or the lines of the people working there changed; a courier's
 route and handover sheets when its loops or pickups changed or another
-vehicle drives them; the shuttle timetable when a trip changed.
+vehicle drives them (a stand-in the plan had already is no change); the shuttle timetable when a trip changed.
 """
 
 from __future__ import annotations
@@ -86,8 +86,8 @@ def changes(s: Scenario, before: Plan, after: ReplannedPlan) -> Changes:
     old_routes = {r.vehicle: r for z in before.routing.zones for r in z.routes}
     new_routes = {r.vehicle: r for z in after.routing.zones for r in z.routes}
     couriers = {v for v in set(old_routes) | set(new_routes) if old_routes.get(v) != new_routes.get(v)}
-    for sub in after.replan.substitutes:
-        couriers |= {sub.route, sub.vehicle}
+    for route, vehicle, _ in _stand_ins(after) ^ _stand_ins(before):  # a stand-in that is new or dropped
+        couriers |= {route, vehicle}
     order = [r.vehicle for z in after.routing.zones for r in z.routes]
     station = [v.id for v in s.station.vehicles]
     couriers_sorted = [v for v in order + station if v in couriers] + sorted(couriers - set(order) - set(station))
@@ -98,6 +98,12 @@ def changes(s: Scenario, before: Plan, after: ReplannedPlan) -> Changes:
         moves=_moves(grids, old_slots, new_slots, village_of),
         finish=(before.kpis.finish, after.kpis.finish),
         worst_age_min=(before.kpis.worst_sample_age_min, after.kpis.worst_sample_age_min))
+
+
+def _stand_ins(plan: Plan) -> set[tuple[str, str, int]]:
+    """(route, vehicle, departure) of every run a stand-in drives (none in a plan that is not a re-plan)."""
+    record = getattr(plan, "replan", None)
+    return {(x.route, x.vehicle, d) for x in record.substitutes for d in x.departs} if record is not None else set()
 
 
 def _moves(grids, old_slots, new_slots, village_of) -> list[Move]:

@@ -175,7 +175,7 @@ class _Timetable:
 
 
 def retime_couriers(s: Scenario, plan: Plan, service: dict[str, UnitService], changed: set[str], cut: int,
-                    outs: list[VehicleOut]) -> Couriers:
+                    outs: list[VehicleOut], kept: list[Substitute] = ()) -> Couriers:
     """The plan's courier runs with their pickups on the units' new days, and stand-ins for couriers that are out.
 
     Parameters
@@ -191,7 +191,10 @@ def retime_couriers(s: Scenario, plan: Plan, service: dict[str, UnitService], ch
     cut
         The re-plan's time.
     outs
-        The ``vehicle_out`` events.
+        The ``vehicle_out`` events (of an earlier re-plan too: a vehicle may still be out).
+    kept
+        The stand-ins of the earlier re-plans (a re-plan of a re-planned plan): those of runs before the cut
+        were driven and stay; the later runs get theirs again (the same vehicle where it is still free).
 
     Returns
     -------
@@ -209,7 +212,7 @@ def retime_couriers(s: Scenario, plan: Plan, service: dict[str, UnitService], ch
         problems += table.extend(unit, sv.finish)
         table.retake(unit, sv, cut, p.pooling_ratio, p.tubes_per_box)
     routing = table.routing(plan.routing)
-    subs, reserved, stand_problems = stand_ins(s, plan, routing, outs, cut)
+    subs, reserved, stand_problems = stand_ins(s, plan, routing, outs, cut, kept)
     return Couriers(routing, subs, reserved, problems + stand_problems + _clashes(routing, plan, cut))
 
 
@@ -241,10 +244,12 @@ def out_windows(outs: list[VehicleOut]) -> dict[str, list[Window]]:
     return out
 
 
-def stand_ins(s: Scenario, plan: Plan, routing: Routing, outs: list[VehicleOut], cut: int
-              ) -> tuple[list[Substitute], dict[str, list[Window]], list[Explanation]]:
-    """A stand-in for each run a courier that is out would have driven: another courier whose own runs leave
-    it free for the whole run (its zone first), else a station vehicle not on a shuttle or a zone's run then."""
+def stand_ins(s: Scenario, plan: Plan, routing: Routing, outs: list[VehicleOut], cut: int,
+              kept: list[Substitute] = ()) -> tuple[list[Substitute], dict[str, list[Window]], list[Explanation]]:
+    """A stand-in for each run from the cut on that a courier that is out would have driven: another courier
+    whose own runs leave it free for the whole run (its zone first), else a station vehicle not on a shuttle or
+    a zone's run then.  ``kept``: the stand-ins of earlier re-plans; those of runs before the cut stay (they were
+    driven), a later run keeps its stand-in when it is still free."""
     away = out_windows(outs)
     routes = [(z.zone, r) for z in routing.zones for r in z.routes]
     busy: dict[str, list[Window]] = {}
@@ -255,16 +260,32 @@ def stand_ins(s: Scenario, plan: Plan, routing: Routing, outs: list[VehicleOut],
             busy.setdefault(t.vehicle, []).append((t.depart, t.back))
     subs, reserved, problems = [], {}, []
     station = [v.id for v in s.station.vehicles]
-    kept = set(plan.routing.shuttles.vehicles)
+    shuttling = set(plan.routing.shuttles.vehicles)
+    spans = {(r.vehicle, lp.depart): (lp.depart, lp.back) for _, r in routes for lp in r.loops}
+    before = {(x.route, d): x.vehicle for x in kept for d in x.departs}
+    driven: dict[tuple[str, str], list[int]] = {}
+    for (route, depart), v in before.items():
+        if depart < cut:  # driven already
+            driven.setdefault((route, v), []).append(depart)
+            busy.setdefault(v, []).append(spans[(route, depart)])
+            if v in station:
+                reserved.setdefault(v, []).append(spans[(route, depart)])
+    subs += [Substitute(route=route, vehicle=v, departs=sorted(d)) for (route, v), d in driven.items()]
+    merge = {key: k for k, key in enumerate(driven)}  # a stand-in that drives on: one record
+    done: set[tuple[str, int]] = set()  # runs given a stand-in (a courier out twice over: once)
     for zone, r in routes:
         for at, until in away.get(r.vehicle, []):
             chosen: dict[str, list[int]] = {}
-            for lp in (lp for lp in r.loops if at <= lp.depart < until):
+            for lp in (lp for lp in r.loops if max(at, cut) <= lp.depart < until):
+                if (r.vehicle, lp.depart) in done:
+                    continue
+                done.add((r.vehicle, lp.depart))
                 span = (lp.depart, lp.back)
                 couriers = [x.vehicle for z2, x in routes if z2 == zone] + [x.vehicle for z2, x in routes if z2 != zone]
                 # station vehicles lent to zones first: those kept for shuttles are needed for them
-                spare = sorted(station, key=lambda v: (v in kept, station.index(v)))
-                for v in dict.fromkeys([*couriers, *spare]):
+                spare = sorted(station, key=lambda v: (v in shuttling, station.index(v)))
+                was = [before[(r.vehicle, lp.depart)]] if (r.vehicle, lp.depart) in before else []
+                for v in dict.fromkeys([*was, *couriers, *spare]):
                     if v == r.vehicle or any(overlaps(span, w) for w in busy.get(v, []) + away.get(v, [])):
                         continue
                     busy.setdefault(v, []).append(span)
@@ -277,5 +298,10 @@ def stand_ins(s: Scenario, plan: Plan, routing: Routing, outs: list[VehicleOut],
                         where=r.vehicle, problem=f"courier {r.vehicle} is out; no vehicle is free for its run of "
                         f"{hm(lp.depart)}–{hm(lp.back)}",
                         fix=f"lend a vehicle to zone {zone} from {hm(lp.depart)} to {hm(lp.back)}"))
-            subs += [Substitute(route=r.vehicle, vehicle=v, departs=d) for v, d in chosen.items()]
+            for v, d in chosen.items():
+                k = merge.pop((r.vehicle, v), None)
+                if k is None:
+                    subs.append(Substitute(route=r.vehicle, vehicle=v, departs=d))
+                else:
+                    subs[k] = subs[k].model_copy(update={"departs": subs[k].departs + d})
     return subs, reserved, problems

@@ -137,7 +137,7 @@ class WalkIns:
 class _Repair:
     """The state of one walk-in re-plan (see the module docstring)."""
 
-    def __init__(self, s: Scenario, plan: Plan, events: Events):
+    def __init__(self, s: Scenario, plan: Plan, events: Events, before: list = ()):
         self.s, self.plan, self.events = s, plan, events
         p = s.parameters
         self.p = p
@@ -146,7 +146,8 @@ class _Repair:
         self.rules = LabourRules.of(p)
         self.cut = events.cut
         self.resume = self.cut + events.notice_min
-        self.left = {(e.group, name): e.at for e in events.events if isinstance(e, GroupShort) for name in e.members}
+        self.left = {(e.group, name): e.at for e in [*before, *events.events] if isinstance(e, GroupShort)
+                     for name in e.members}
         self.shifts = self._without_leavers(plan.staffing.shifts)
         self.groups = {g.id: g for g in s.groups}
         by_unit = defaultdict(list)
@@ -159,6 +160,9 @@ class _Repair:
                                      0.0) for u in s.units}
         for w in self.works.values():
             w.steady = self.steady(w)
+        for e in before:  # a unit an earlier re-plan closed stays closed (its slots were moved then)
+            if isinstance(e, UnitClosed):
+                self.works[e.unit].closed.append((e.at, e.until))
         self.pending: dict[str, list[Piece]] = defaultdict(list)
         self.not_before: dict[str, int] = {}
         self.displaced: list[Piece] = []
@@ -540,7 +544,8 @@ class _Repair:
         return parts, renumber
 
 
-def replan_walk_ins(s: Scenario, plan: Plan, events: Events, households: dict[int, tuple[int, int]]) -> WalkIns:
+def replan_walk_ins(s: Scenario, plan: Plan, events: Events, households: dict[int, tuple[int, int]],
+                    before: list = ()) -> WalkIns:
     """Re-plan who is sampled where and when after ``events``, and the rosters that do it.
 
     Parameters
@@ -553,13 +558,16 @@ def replan_walk_ins(s: Scenario, plan: Plan, events: Events, households: dict[in
         The events.
     households
         The household numbers of each ``more_people`` event's people (:func:`natplan.models.events.new_households`).
+    before
+        The events of the re-plans ``plan`` carries out already (a re-plan of a re-planned plan): they hold still
+        (members who left stay gone, a closed unit takes nobody new) but their changes are made.
 
     Returns
     -------
     WalkIns
         The new parts, slots, unit days, visits and rosters; what could not be placed, with fixes.
     """
-    r = _Repair(s, plan, events)
+    r = _Repair(s, plan, events, list(before))
     ordered = sorted(enumerate(events.events), key=lambda ie: (ie[1].at, ie[0]))
     for _, e in ordered:
         if isinstance(e, UnitClosed):

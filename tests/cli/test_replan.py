@@ -96,3 +96,78 @@ def test_a_plan_of_another_scenario_is_refused(base, tmp_path, capsys):
                  str(tmp_path / "o")]) == 2
     assert capsys.readouterr().err.strip() == (
         f"{base}: made from a different version of {other}; re-plan with the scenario the plan was made from")
+
+
+def _sections(pdf) -> list[str]:
+    """The sections of a PDF of the printed set, in order, each once: the name in each page's footer."""
+    import re
+
+    from pypdf import PdfReader
+
+    names = [re.match(r"(.*?) ?Page \d+ of \d+", page.extract_text().splitlines()[-1]).group(1)
+             for page in PdfReader(pdf).pages]
+    return list(dict.fromkeys(names))
+
+
+def test_changes_pdf_holds_the_change_list_and_only_the_sheets_that_changed(base, tmp_path, capsys):
+    # U2 closes 11:00-11:30: G3 is called again from 11:30 (village V1's notice), U2's day ends 12:44 instead of
+    # 12:30 (its roster, the overview's finish and the group timetable), Z1-1 picks up other tubes (its route and
+    # handover sheets); U1, the shuttles and the home visits stay, and so do their sheets: not printed again.
+    events = _events(tmp_path, "events: [{kind: unit_closed, unit: U2, at: '11:00', until: '11:30'}]")
+    out = tmp_path / "out"
+    assert main(["replan", str(base), "--scenario", TINY, "--events", str(events), "-o", str(out), "--lang", "en"]) == 0
+    assert _sections(out / "changes.pdf") == ["Change list", "Overview", "Group timetable", "Unit roster U2",
+                                              "Courier route sheet Z1-1", "Sample handover sheet Z1-1",
+                                              "Nucleic-acid testing notice 甲村"]
+    from pypdf import PdfReader
+
+    first = PdfReader(out / "changes.pdf").pages[0].extract_text()
+    assert "Events" in first and "11:00 unit U2 closes, reopens 11:30" in first
+
+
+def test_changes_pdf_of_a_retest_alone_is_the_change_list(base, tmp_path, capsys):
+    # a positive pool retested at home changes no slot, roster, loop or shuttle, nor the overview
+    events = _events(tmp_path, "events: [{kind: positive_pool, unit: U2, tube: 3, at: '12:00'}]")
+    out = tmp_path / "out"
+    assert main(["replan", str(base), "--scenario", TINY, "--events", str(events), "-o", str(out), "--lang", "en"]) == 0
+    assert _sections(out / "changes.pdf") == ["Change list"]
+
+
+def test_a_replanned_plan_is_replanned_again_from_its_latest_event(base, tmp_path, capsys):
+    import hashlib
+
+    first = _events(tmp_path, "events: [{kind: unit_closed, unit: U2, at: '11:00', until: '11:30'}]")
+    out1, out2 = tmp_path / "out1", tmp_path / "out2"
+    assert main(["replan", str(base), "--scenario", TINY, "--events", str(first), "-o", str(out1)]) == 0
+    then = tmp_path / "then.yaml"
+    then.write_text("events:\n- {kind: positive_pool, unit: U2, tube: 3, at: '12:00'}\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["replan", str(out1 / "plan.json"), "--scenario", TINY, "--events", str(then), "-o", str(out2),
+                 "--lang", "en"]) == 0
+    lines = (out2 / "changes.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[:3] == ["小测试镇: re-planned from 12:00 (changed slots are announced at least 30 min ahead)",
+                         "Events", "  12:00 tube 3 of U2 is positive"]  # only the new event
+    assert "Villages that get a new notice (0)" in lines and "Unit rosters to print again (0): none" in lines
+    plan = json.loads((out2 / "plan.json").read_text(encoding="utf-8"))
+    r = plan["replan"]
+    assert [e["kind"] for e in r["events"]] == ["unit_closed", "positive_pool"] and r["cut"] == 720
+    assert r["base_plan_sha256"] == hashlib.sha256((out1 / "plan.json").read_bytes()).hexdigest()
+    assert r["earlier"] == [{"base_plan_sha256": hashlib.sha256(base.read_bytes()).hexdigest(), "cut": 660,
+                             "events": 1, "events_sha256": hashlib.sha256(first.read_bytes()).hexdigest()}]
+    assert main(["verify", str(out2 / "plan.json"), "--scenario", TINY]) == 0
+
+
+def test_an_event_before_those_of_the_replanned_plan_is_named_at_its_line(base, tmp_path, capsys):
+    first = _events(tmp_path, "events: [{kind: unit_closed, unit: U2, at: '11:00', until: '11:30'}]")
+    out1 = tmp_path / "out1"
+    assert main(["replan", str(base), "--scenario", TINY, "--events", str(first), "-o", str(out1)]) == 0
+    then = tmp_path / "then.yaml"
+    then.write_text("events:\n- {kind: positive_pool, unit: U2, tube: 3, at: '12:00'}\n"
+                    "- {kind: lab_slow, tubes_per_hour: 50, at: '10:30'}\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["replan", str(out1 / "plan.json"), "--scenario", TINY, "--events", str(then), "-o",
+                 str(tmp_path / "out2")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{then}:3: events[1].at: 10:30 is before 11:00, the latest event the plan was re-planned for; a new re-plan "
+        f"starts at or after it — fix: re-plan the original plan.json with all the events in one file")
+    assert not (tmp_path / "out2").exists()

@@ -191,16 +191,130 @@ def test_the_same_plan_and_events_give_the_same_bytes(tiny_base, replanned):
     assert plan_json(replanned(tiny_base, text).plan) == plan_json(replanned(tiny_base, text).plan)
 
 
-def test_a_replanned_plan_is_not_replanned_again(tiny_base, replanned):
+def _again(base, first: str, then: str):
+    """Re-plan ``base`` on the events ``first``, that re-plan on ``then``, and ``base`` on both at once."""
+    import yaml
+
+    from natplan.models.events import Events
+    from natplan.scheduler.replan import replan
+
+    loaded, plan = base
+    once = replan(loaded.scenario, plan, Events.model_validate(yaml.safe_load(first)))
+    assert once.problems == []
+    twice = replan(loaded.scenario, once.plan, Events.model_validate(yaml.safe_load(then)))
+    both = {"events": yaml.safe_load(first)["events"] + yaml.safe_load(then)["events"]}
+    return once, twice, replan(loaded.scenario, plan, Events.model_validate(both))
+
+
+def _verified(scenario, plan) -> dict:
+    """Every rule of ``natplan verify`` (the town's and the re-plan's) on ``plan``, by name: all empty."""
+    import json
+
+    from natplan.planfile import plan_json
+    from natplan.scheduler.verify import violations
+    from natplan.scheduler.verify.replan import REPLAN_RULES, replanned_scenario
+
+    data = json.loads(plan_json(plan))
+    found = {v.rule: v.message for v in violations(scenario, data)}
+    s = replanned_scenario(scenario, data)
+    return {**found, **{rule.__name__: rule(s, data) for rule in REPLAN_RULES if rule(s, data)}}
+
+
+def _before(plan, cut):
+    """What a plan has done before ``cut``: slots called, pickups, shuttles that left, each person's lines."""
+    return ([x for x in plan.slots if x.start < cut],
+            [(lp.depart, st) for z in plan.routing.zones for r in z.routes for lp in r.loops for st in lp.stops
+             if st.time < cut],
+            [t for t in plan.routing.shuttles.trips if t.depart < cut],
+            sorted((sh.group, sh.member, sh.start, min(sh.end, cut), sh.unit, sh.kind)
+                   for sh in plan.staffing.shifts if sh.start < cut))
+
+
+def test_an_event_before_those_a_replanned_plan_was_made_for_is_refused(tiny_base, replanned):
     from natplan.models.events import Events
     from natplan.scheduler.replan import replan
 
     loaded, _ = tiny_base
-    first = replanned(tiny_base, "events: [{kind: positive_pool, unit: U2, tube: 3, at: '12:00'}]").plan
+    first = replanned(tiny_base, "events: [{kind: unit_closed, unit: U2, at: '11:00', until: '11:30'}]").plan
     again = replan(loaded.scenario, first, Events.model_validate(
-        {"events": [{"kind": "lab_slow", "tubes_per_hour": 50, "at": "12:30"}]}))
+        {"events": [{"kind": "lab_slow", "tubes_per_hour": 50, "at": "10:30"}]}))
     assert again.plan is None
-    assert [p.fix for p in again.problems] == ["re-plan the original plan.json with all the events in one file"]
+    assert [(p.where, p.problem, p.fix) for p in again.problems] == [(
+        "events[0]", "10:30 is before 11:00, the latest event the plan was re-planned for; a new re-plan starts at "
+                     "or after it", "re-plan the original plan.json with all the events in one file")]
+
+
+def test_a_replan_of_a_replan_ends_as_one_replan_of_both_events(tiny_base):
+    # U2 closes 11:00-11:30 (G3's 123 people from 11:00 are called again from 11:30; U2 closes at 12:44), then at
+    # 12:00 tube 3 of U2 is positive: its members (G2 households 9-12, 10 people) are retested at home by R1,
+    # 12:02-12:32, at the lab at 13:14.  Re-planned one after the other, the round ends as when both events are
+    # in one file: the same slots, rosters, loops, shuttles and retest; the record holds both events and says
+    # which re-plan brought which.
+    loaded, base = tiny_base
+    once, twice, both = _again(tiny_base, "events: [{kind: unit_closed, unit: U2, at: '11:00', until: '11:30'}]",
+                               "events: [{kind: positive_pool, unit: U2, tube: 3, at: '12:00'}]")
+    assert twice.problems == [] and both.problems == []
+    new = twice.plan
+    assert (new.slots, new.units, new.staffing, new.routing) == (
+        both.plan.slots, both.plan.units, both.plan.staffing, both.plan.routing)
+    assert new.slots == once.plan.slots  # the retest calls nobody else
+    (r,) = new.replan.retests
+    assert r == both.plan.replan.retests[0]
+    assert (r.event, r.team, r.members[0].households, r.people, r.stops[0], r.lab_arrive) == (
+        1, "R1", (9, 12), 10, ("G2", 722), 794)
+    assert [e.kind for e in new.replan.events] == ["unit_closed", "positive_pool"]
+    assert new.replan.cut == 720 and [(a.cut, a.events) for a in new.replan.earlier] == [(660, 1)]
+    assert [e.kind for e in new.replan.new_events] == ["positive_pool"]
+    assert _before(new, 720) == _before(once.plan, 720)
+    assert _verified(loaded.scenario, new) == {}
+    # only what the second re-plan changed is to be told again: no slot, roster or loop
+    assert (twice.changes.villages, twice.changes.units, twice.changes.couriers) == ([], [], [])
+
+
+def test_a_second_replan_keeps_what_the_first_decided_before_its_events(three_samplers):
+    # T1 has 3 samplers at U2 (3 desks).  Sampler 乙 leaves at 10:00 (the first re-plan: 200 an hour from 10:00,
+    # done 11:14.4), then sampler 丙 at 10:30 (the second: 100 an hour with one sampler left).  By 10:30 U2 has
+    # swabbed 100 of the 200 called at 10:00; the 48 of 10:30 are coming (their slot starts within the notice
+    # time): 148 at 100 an hour, the last at 10:30 + 148 × 0.6 min = 11:58.8, and T1 stays at U2 till 11:59.
+    loaded, base = three_samplers
+    once, twice, _ = _again(three_samplers,
+                            "events: [{kind: group_short, group: T1, members: [采样员乙], at: '10:00'}]",
+                            "events: [{kind: group_short, group: T1, members: [采样员丙], at: '10:30'}]")
+    assert twice.problems == []
+    new = twice.plan
+    assert slots_of(new, "U2") == slots_of(once.plan, "U2") == slots_of(base, "U2")
+    assert [(r.unit, r.start, r.rate_per_hour) for r in new.replan.rates] == [("U2", 600, 200.0),
+                                                                              ("U2", 630, 100.0)]
+    day = next(d for d in new.units if d.unit == "U2")
+    assert (day.finish, day.close) == (718.8, 719)
+    assert [max(sh.end for sh in new.staffing.shifts if sh.member == m) for m in ("采样员乙", "采样员丙")] == [600, 630]
+    assert _before(new, 630) == _before(once.plan, 630)
+    assert _verified(loaded.scenario, new) == {}
+    # nobody sampled twice or missed: every household of every grid once, the same people as the plan's
+    assert sum(x.people for x in new.slots) == sum(x.people for x in base.slots)
+    # a member who left in an earlier re-plan cannot leave again
+    from natplan.models.events import Events, check_events
+
+    again = Events.model_validate({"events": [{"kind": "group_short", "group": "T1", "members": ["采样员乙"],
+                                               "at": "11:00"}]})
+    assert [(p.loc, p.message) for p in check_events(again, loaded.scenario, new)] == [
+        (("events", 0, "members", 0), "采样员乙 of group T1 has already left")]
+
+
+def test_a_stand_in_drives_on_and_its_runs_before_the_second_events_stay(tiny_base):
+    # Z1-1 is out 10:00-12:00: V1 drives its runs of 10:30, 11:00 and 11:30 (the first re-plan).  At 10:45 the lab
+    # slows to 60 tubes an hour: the run of 10:30 was driven, and V1 is still free for the later two, so the record
+    # keeps one stand-in for all three, and the lab's queue is the one of a single re-plan of both events.
+    loaded, _ = tiny_base
+    once, twice, both = _again(tiny_base, "events: [{kind: vehicle_out, vehicle: Z1-1, at: '10:00', until: '12:00'}]",
+                               "events: [{kind: lab_slow, tubes_per_hour: 60, at: '10:45'}]")
+    assert twice.problems == [] and both.problems == []
+    new = twice.plan
+    assert [(x.route, x.vehicle, x.departs) for x in new.replan.substitutes] == [("Z1-1", "V1", [630, 660, 690])]
+    assert new.replan.substitutes == once.plan.replan.substitutes == both.plan.replan.substitutes
+    assert new.routing == both.plan.routing and new.replan.lab == both.plan.replan.lab
+    assert _verified(loaded.scenario, new) == {}
+    assert twice.changes.couriers == []  # nothing changed for the drivers
 
 
 @pytest.fixture(scope="module")
