@@ -10,10 +10,12 @@ Every rule is a scenario parameter (defaults from ``../shared/DOMAIN.md``):
 - **stint** — no stretch in one gown (set-up and work) is shorter than
   ``min_stint_min``;
 - **day** — nobody works more than ``max_work_min`` in a day (travel, set-up,
-  work and gear changes count; meals do not).  A group's day is therefore at
-  most ``max_work_min`` (and a meal): relieving its members in two crews would
-  need a second member in every role, which the planner does not yet arrange;
-  a round that needs longer days is planned over more days, or explained.
+  work and gear changes count; meals do not).  The joint planner plans a
+  group's day within ``max_work_min`` (and a meal); a day that runs longer
+  when it is realised minute by minute is worked in shifts of the group's
+  own members (:mod:`natplan.scheduler.relief`), or explained when they are
+  too few; a round that needs longer days is planned over more days, or
+  explained.
 
 A person's day is cut into *stretches*: the time at one unit from set-up to
 the group's closing, in one gown unless a break renews it.  A stretch of

@@ -15,7 +15,9 @@ Breaks are placed person by person, role by role, each at the time that
 costs the unit least: a sampler's break costs a desk only when no spare
 sampler (one beyond the desks the group works) is free to cover it, and a
 break that would leave a unit with no sampler at all is avoided.  The same
-stays give the same rosters.  :func:`working_samplers` counts the samplers
+stays give the same rosters.  A day longer than ``max_work_min`` is worked
+in shifts of the group's own members (:mod:`natplan.scheduler.relief`), or
+explained when they are too few.  :func:`working_samplers` counts the samplers
 at work at a unit minute by minute: the unit swabs ``throughput`` an hour at
 each of ``min(desks, samplers at work)`` desks.
 """
@@ -23,13 +25,15 @@ each of ``min(desks, samplers at work)`` desks.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from natplan.models.clock import format_clock as hm
 from natplan.models.plan import Explanation, Shift
-from natplan.models.scenario import Group, Role
+from natplan.models.scenario import ROLE_ZH, Group, Member, Role
 from natplan.scheduler.labour import LabourRules, gear_changes
+from natplan.scheduler.relief import Relief, Shortfall, plan_relief
 
 BLOCKED = 10_000  # cost of a minute in which a break would leave a unit with nobody of the role at work
 SPREAD = 1  # cost of each other person of the role away in the same minute (spreads the breaks)
@@ -47,6 +51,8 @@ class Stay:
     close: int  # work ends
     desks: int  # desks the group's samplers work here
     travel: int = 0  # minutes on the road just before arriving
+    commute: int = 0  # minutes from the group's home: the trip of a crew that relieves the group here
+    relieve: bool = False  # a crew takes over here: arrive to open it puts on its gear (a "gear" shift)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class GroupDay:
 
     shifts: list[Shift]
     problems: list[Explanation]
+    notes: list[str] = field(default_factory=list)  # a relieved day, in words (for the plan's warnings)
 
 
 class _Away:
@@ -144,6 +151,10 @@ def _meal_inside(r: LabourRules, away: _Away, role: Role, stays: list[Stay], spa
 def group_day(r: LabourRules, group: Group, stays: list[Stay]) -> GroupDay:
     """Every member's shifts for one group's day of ``stays``.
 
+    A day longer than one person may work is relieved: the group's members
+    take turns in shifts (:func:`natplan.scheduler.relief.plan_relief`), and
+    the day gets a note saying so.
+
     Parameters
     ----------
     r
@@ -156,19 +167,58 @@ def group_day(r: LabourRules, group: Group, stays: list[Stay]) -> GroupDay:
     Returns
     -------
     GroupDay
-        The shifts (member by member, in time order), and an explanation for
+        The shifts (member by member, in time order), an explanation for
         each rule that cannot be kept on these stays (a stay shorter than a
         stint, a day needing a meal with no meal window in it, a day over the
-        longest work day).
+        longest work day that its members cannot relieve), and the notes of
+        a relieved day.
     """
     stays = sorted(stays, key=lambda s: s.arrive)
     if not stays:
         return GroupDay([], [])
+    problems: list[Explanation] = []
+    for st in stays:
+        if st.close - st.arrive < r.min_stint:
+            problems.append(_explain("stint", group.id, st.unit, minutes=str(st.close - st.arrive),
+                                     limit=str(r.min_stint)))
+    base = list(problems)
+    shifts = _crew_day(r, group.id, list(group.members), stays, problems)
+    worked = max(_worked(shifts).values())
+    if worked <= r.max_work:
+        return GroupDay(shifts, problems)
+    relief = plan_relief(r, group, stays)
+    if isinstance(relief, Shortfall):
+        problems.append(_cannot_relieve(r, group, stays[0].unit, worked, relief))
+        return GroupDay(shifts, problems)
+    problems = base
+    t0 = min(c.stays[0].arrive - c.stays[0].travel for c in relief.crews)
+    away = _Away(t0, stays[-1].close + r.meal + 1)
+    shifts = []
+    for crew in relief.crews:
+        shifts += _crew_day(r, group.id, list(crew.members), list(crew.stays), problems, away)
+    longest = max(_worked(shifts).values())
+    if longest > r.max_work:  # the split's own check failed: a break moved a crew's day (not expected)
+        problems.append(_cannot_relieve(r, group, stays[0].unit, longest, Shortfall(len(relief.crews) + 1, {})))
+    return GroupDay(shifts, problems, [relief_note(r, group, stays, relief)])
+
+
+def _worked(shifts: list[Shift]) -> dict[str, int]:
+    """Minutes each member works (every shift but meals)."""
+    out: dict[str, int] = defaultdict(int)
+    for x in shifts:
+        out[x.member] += 0 if x.kind == "meal" else x.end - x.start
+    return out
+
+
+def _crew_day(r: LabourRules, group: str, members: list[Member], stays: list[Stay], problems: list[Explanation],
+              away: _Away | None = None) -> list[Shift]:
+    """The shifts of ``members`` (all of a group, or one crew of a relieved day) working ``stays``: their gear
+    changes and meal placed member by member, role by role, in turns (see the module docstring).  Rules that
+    cannot be kept are added to ``problems``."""
     t0 = stays[0].arrive - stays[0].travel
-    t1 = stays[-1].close + r.meal + 1
-    away = _Away(t0, t1)
+    away = away or _Away(t0, stays[-1].close + r.meal + 1)
     role_size: dict[Role, int] = defaultdict(int)
-    for m in group.members:
+    for m in members:
         role_size[m.role] += 1
     samplers = role_size[Role.sampler]
 
@@ -178,21 +228,16 @@ def group_day(r: LabourRules, group: Group, stays: list[Stay]) -> GroupDay:
     span = stays[-1].close - t0
     need_meal = span > r.meal_after and r.meal > 0
     closing = need_meal and r.closing_meal(stays[-1].close)
-    problems: list[Explanation] = []
-    for st in stays:
-        if st.close - st.arrive < r.min_stint:
-            problems.append(_explain("stint", group.id, st.unit, minutes=str(st.close - st.arrive),
-                                     limit=str(r.min_stint)))
     shifts: list[Shift] = []
-    for member in group.members:
+    for member in members:
         role = member.role
         present = role_size[role]
         breaks: list[tuple[int, int, str]] = []
         meal_at = None
         if need_meal and not closing:
             meal_at = _meal_inside(r, away, role, stays, lambda st: spare_of(st, role), present)
-            if meal_at is None and not any(p.code == "labour_meal" for p in problems):
-                problems.append(_explain("meal", group.id, stays[0].unit, span=f"{span / 60:.1f}"))
+            if meal_at is None and not any(p.code in ("labour_meal", "labour_meal_room") for p in problems):
+                problems.append(_no_meal(r, group, stays, span))
         for k, st in enumerate(stays):
             spare = spare_of(st, role)
             if meal_at is not None and meal_at[0] == k:
@@ -205,19 +250,15 @@ def group_day(r: LabourRules, group: Group, stays: list[Stay]) -> GroupDay:
         if any(a < 0 for a, _, _ in breaks):
             breaks = [b for b in breaks if b[0] >= 0]
             if not any(p.code == "labour_gown" for p in problems):
-                problems.append(_explain("gown", group.id, stays[0].unit, limit=str(r.gown_max)))
+                problems.append(_explain("gown", group, stays[0].unit, limit=str(r.gown_max)))
         for a, b, _ in breaks:
             away.add(role, a, b)
-        mine = _member_shifts(group.id, member.name, role.value, stays, breaks)
+        mine = _member_shifts(group, member.name, role.value, stays, breaks)
         if closing:
-            mine.append(Shift(group=group.id, member=member.name, role=role.value, unit=stays[-1].unit,
+            mine.append(Shift(group=group, member=member.name, role=role.value, unit=stays[-1].unit,
                               start=stays[-1].close, end=stays[-1].close + r.meal, kind="meal"))
-        worked = sum(x.end - x.start for x in mine if x.kind != "meal")
-        if worked > r.max_work and not any(p.code == "labour_day" for p in problems):
-            problems.append(_explain("day", group.id, stays[0].unit, hours=f"{worked / 60:.1f}",
-                                     limit=f"{r.max_work / 60:g}"))
         shifts += mine
-    return GroupDay(shifts, problems)
+    return shifts
 
 
 def _member_shifts(group: str, member: str, role: str, stays: list[Stay],
@@ -232,7 +273,7 @@ def _member_shifts(group: str, member: str, role: str, stays: list[Stay],
     breaks = sorted(breaks)
     for st in stays:
         add(None, st.arrive - st.travel, st.arrive, "travel")
-        add(st.unit, st.arrive, st.open, "setup")
+        add(st.unit, st.arrive, st.open, "gear" if st.relieve else "setup")
         t = st.open
         for a, b, kind in breaks:
             if a < st.open or a >= st.close:
@@ -249,12 +290,16 @@ WHY = {
               "let the group stay longer at {unit} or not go there (parameters.min_stint_min)"),
     "meal": ("group {group}'s day spans {span} h, but no meal window falls inside it for a meal",
              "move or widen parameters.meal_windows, or shorten the day"),
+    "meal_room": ("group {group}'s day {start}–{end} spans {span} h and needs a {meal}-min meal in {windows}, but "
+                  "none of its stays then leaves room for it between two stints of {stint} min",
+                  "let the group stay {need} min or more at one unit inside a meal window, move or widen "
+                  "parameters.meal_windows, or shorten the day"),
     "gown": ("group {group} cannot change gear in time at {unit}: a gown would be worn over {limit} min",
              "shorten the stays, or raise parameters.gear_change_interval_min"),
-    "day": ("group {group} would work {hours} h in a day, more than the {limit} h a person may, and has no "
-            "relief for each of its members",
-            "add groups or samplers, allow more days (parameters.round_days), a longer day "
-            "(parameters.max_work_min), or give the group a second member in every role"),
+    "day": ("group {group} would work {hours} h in a day, more than the {limit} h a person may, and its members "
+            "cannot relieve one another: {why}",
+            "{give}add groups or samplers, allow more days (parameters.round_days), or a longer day "
+            "(parameters.max_work_min)"),
 }
 
 
@@ -264,6 +309,57 @@ def _explain(code: str, group: str, unit: str, **params: str) -> Explanation:
     problem, fix = WHY[code]
     return Explanation(where=group, problem=problem.format(**params), fix=fix.format(**params), code=f"labour_{code}",
                        params=params)
+
+
+def _no_meal(r: LabourRules, group: str, stays: list[Stay], span: int) -> Explanation:
+    """A day that needs a meal and has none: no meal window in it (``meal``), or windows in it but no stay then
+    long enough to eat between two stints (``meal_room``)."""
+    t0, t1 = stays[0].arrive - stays[0].travel, stays[-1].close
+    windows = r.meal_windows(t0, t1)
+    if not windows:
+        return _explain("meal", group, stays[0].unit, span=f"{span / 60:.1f}")
+    return _explain("meal_room", group, stays[0].unit, span=f"{span / 60:.1f}", start=hm(t0), end=hm(t1),
+                    windows=", ".join(f"{hm(a)}–{hm(b)}" for a, b in windows), meal=str(r.meal),
+                    stint=str(r.min_stint), need=str(r.meal + 2 * r.min_stint))
+
+
+def _cannot_relieve(r: LabourRules, group: Group, unit: str, worked: int, short: Shortfall) -> Explanation:
+    """A day over ``max_work_min`` that the group's members cannot relieve: the shifts it needs and the members
+    lacking for them (in both languages: ``why``/``give`` and ``why_zh``/``give_zh``)."""
+    if short.missing:
+        need = {role: group.count(role) + n for role, n in short.missing.items()}  # every shift staffed
+        why = (f"{short.shifts} shifts need {_and([_people(n, role) for role, n in need.items()])}, "
+               f"it has {_and([_people(group.count(role), role) for role in need])}")
+        why_zh = (f"分 {short.shifts} 班需要 " + "、".join(f"{n} 名{ROLE_ZH[role]}" for role, n in need.items())
+                  + "，现有 " + "、".join(f"{group.count(role)} 名{ROLE_ZH[role]}" for role in need))
+        give = f"give group {group.id} {_and([_people(n, role, 'more ') for role, n in short.missing.items()])}, "
+        give_zh = f"为检测组 {group.id} 增加 " + "、".join(f"{n} 名{ROLE_ZH[role]}" for role, n in short.missing.items()) + "，"
+    else:
+        most = short.shifts - 1
+        why = f"no split into {'2' if most <= 2 else f'2 to {most}'} shifts keeps each person's day within it"
+        why_zh = f"分 {'2' if most <= 2 else f'2 至 {most}'} 班也不能让每人的工作时间不超过上限"
+        give = give_zh = ""
+    return _explain("day", group.id, unit, hours=f"{worked / 60:.1f}", limit=f"{r.max_work / 60:g}", why=why,
+                    why_zh=why_zh, give=give, give_zh=give_zh)
+
+
+def _people(n: int, role: Role, more: str = "") -> str:
+    """``2 more samplers``, ``1 order keeper``."""
+    return f"{n} {more}{role.value.replace('_', ' ')}{'s' if n != 1 else ''}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def relief_note(r: LabourRules, group: Group, stays: list[Stay], relief: Relief) -> str:
+    """A relieved day in words: ``group T1 第1组 is at work 07:00–19:10 (12.2 h), more than the 8 h a person may:
+    its members work in 2 shifts, handing over at U1 13:10`` (a warning of the plan;
+    :mod:`natplan.templates.messages` says it in Chinese)."""
+    t0, t1 = stays[0].arrive - stays[0].travel, stays[-1].close
+    at = ", ".join(f"{unit} {hm(h)}" for h, unit in relief.handovers)
+    return (f"group {group.id} {group.name} is at work {hm(t0)}–{hm(t1)} ({(t1 - t0) / 60:.1f} h), more than the "
+            f"{r.max_work / 60:g} h a person may: its members work in {len(relief.crews)} shifts, handing over at {at}")
 
 
 def working_samplers(shifts: list[Shift], unit: str, t0: int, t1: int) -> np.ndarray:

@@ -63,7 +63,7 @@ def rosters(s: Scenario, visits: list[Visit], travel: np.ndarray, place: dict[st
         for v in sorted(vs, key=lambda v: v.arrive):
             stays.append(Stay(unit=v.unit, arrive=v.arrive, open=v.open, close=v.close,
                               desks=v.desks if v.desks is not None else min(desks[v.unit], groups[gid].count(Role.sampler)),
-                              travel=int(travel[here, place[v.unit]])))
+                              travel=int(travel[here, place[v.unit]]), commute=int(travel[home[gid], place[v.unit]])))
             here = place[v.unit]
         out += group_day(r, groups[gid], stays).shifts
     return out

@@ -264,6 +264,7 @@ LABELS.update({
     "block_travel": ("途中", "travel"),
     "day_blocks": ("当天安排（时段）", "The day, block by block"),
     "expected_finish": ("预计完成", "Expected finish"),
+    "pauses": ("暂停采样（采样员换装或用餐，无人替岗）", "Sampling paused (no sampler free to cover a break)"),
     "address": ("地址 / 标志", "Address / landmark"),
     "homes_at_unit_fmt": ("本单元辖区 {n} 人由上门小组 {teams} 上门采样，见上门采样单。",
                           "{n} people in this unit's area are sampled at home by teams {teams}: see their sheets."),
@@ -373,24 +374,45 @@ LABELS.update({
                         "group {group}'s day spans {span} h, but no meal window falls inside it for a meal"),
     "fix_labour_meal": ("调整或放宽用餐时段（parameters.meal_windows），或缩短工作日",
                         "move or widen parameters.meal_windows, or shorten the day"),
+    "why_labour_meal_room": ("检测组 {group} 的工作时间 {start}–{end} 跨 {span} 小时，需在 {windows} 内用餐 {meal} 分钟，"
+                             "但这段时间里没有哪个驻点能在两段各 {stint} 分钟的连续工作之间留出用餐时间",
+                             "group {group}'s day {start}–{end} spans {span} h and needs a {meal}-min meal in "
+                             "{windows}, but none of its stays then leaves room for it between two stints of {stint} "
+                             "min"),
+    "fix_labour_meal_room": ("让该组在用餐时段内于某个检测单元停留至少 {need} 分钟，调整或放宽用餐时段（parameters.meal_windows），"
+                             "或缩短工作日",
+                             "let the group stay {need} min or more at one unit inside a meal window, move or widen "
+                             "parameters.meal_windows, or shorten the day"),
     "why_labour_gown": ("检测组 {group} 在 {unit} 无法按时更换防护服：一件防护服要穿超过 {limit} 分钟",
                         "group {group} cannot change gear in time at {unit}: a gown would be worn over {limit} min"),
     "fix_labour_gown": ("缩短驻点时间，或放宽 parameters.gear_change_interval_min",
                         "shorten the stays, or raise parameters.gear_change_interval_min"),
-    "why_labour_day": ("检测组 {group} 一天要工作 {hours} 小时，超过每人每天最多 {limit} 小时，且并非每名成员都有人替班",
-                       "group {group} would work {hours} h in a day, more than the {limit} h a person may, and has no "
-                       "relief for each of its members"),
-    "fix_labour_day": ("增加检测组或采样员、允许多天完成（parameters.round_days）、延长工作日（parameters.max_work_min），"
-                       "或为该组每个岗位再配一人",
-                       "add groups or samplers, allow more days (parameters.round_days), a longer day "
-                       "(parameters.max_work_min), or give the group a second member in every role"),
+    "why_labour_day": ("检测组 {group} 一天要工作 {hours} 小时，超过每人每天最多 {limit} 小时，且组员无法轮班替换：{why_zh}",
+                       "group {group} would work {hours} h in a day, more than the {limit} h a person may, and its "
+                       "members cannot relieve one another: {why}"),
+    "fix_labour_day": ("{give_zh}增加检测组或采样员、允许多天完成（parameters.round_days），或延长工作日（parameters.max_work_min）",
+                       "{give}add groups or samplers, allow more days (parameters.round_days), or a longer day "
+                       "(parameters.max_work_min)"),
     "why_late_unit": ("{unit} {name} 在 {open} 至 {deadline} 之间还差 {desk_hours} 个采样台·小时（检测组 {group} "
                       "{close} 才采完，晚 {late} 分钟）",
                       "{unit} {name} needs {desk_hours} more desk-hours between {open} and {deadline} (group "
                       "{group} finishes at {close}, {late} min late)"),
-    "fix_late_unit": ("增加检测组、在 {unit} 增加 {desks} 个采样台、把部分网格调到较早结束的检测单元，或延长开放 {late} 分钟",
+    "fix_late_unit": ("增加检测组、在 {unit} 增加 {desks} 个采样台、把部分网格调到较早结束的检测单元，或把截止时间推后 {late} 分钟"
+                      "（parameters.deadline）",
                       "add a group, add {desks} desk(s) at {unit}, move some of its grids to a unit that closes "
-                      "earlier, or open {late} min longer"),
+                      "earlier, or move the deadline {late} min later (parameters.deadline)"),
+    "fix_late_unit_groups": ("增加检测组与检测组 {group} 一起在 {unit} 采样、把部分网格调到较早结束的检测单元，或把截止时间推后 "
+                             "{late} 分钟（parameters.deadline）",
+                             "add a group to work {unit} beside group {group}, move some of its grids to a unit that "
+                             "closes earlier, or move the deadline {late} min later (parameters.deadline)"),
+    "why_late_unit_opens": ("{unit} {name} 到 {open} 才开始采样，已过截止时间 {deadline}（检测组 {group} 这时才到，{close} "
+                            "采完，晚 {late} 分钟）",
+                            "{unit} {name} opens at {open}, after the deadline {deadline} (group {group} gets there "
+                            "only then and finishes at {close}, {late} min late)"),
+    "fix_late_unit_opens": ("增加能更早到达 {unit} 的检测组、把它的网格调到截止前开放的检测单元，或把截止时间推后 {late} 分钟"
+                            "（parameters.deadline）",
+                            "add a group that can reach {unit} earlier, move its grids to units open before "
+                            "{deadline}, or move the deadline {late} min later (parameters.deadline)"),
     "why_days": ("按劳动规则本轮需要 {days} 天，只允许 {allowed} 天：{samplers} 名在岗采样员每人每天最多工作 {hours} 小时，"
                  "每天最多约采 {per_day} 人，到点采样共 {people} 人（方案第 {day} 天 {finish_day} 采完，截止 {deadline}）",
                  "under the labour rules the round needs {days} days, and {allowed} allowed: its {samplers} samplers at desks, "
@@ -401,10 +423,27 @@ LABELS.update({
                  "add about {more} samplers with desks to work (more groups, or desks where groups have spare "
                  "samplers), allow {days} days "
                  "(parameters.round_days: {days}), or a longer day (parameters.max_work_min)"),
+    "why_days_hours": ("检测单元只在 {open}–{deadline} 开放，现有检测组在这段时间内采不完到点采样的 {people} 人：需要 {days} 天，"
+                       "只允许 {allowed} 天（方案第 {day} 天 {finish_day} 采完）",
+                       "the units are open only {open}–{deadline}, and no plan of these groups samples its {people} "
+                       "walk-in people in those hours: it takes {days} days, and {allowed} allowed (the plan "
+                       "finishes on day {day} at {finish_day})"),
+    "fix_days_hours": ("把截止时间推后到 {needed} 或更晚（parameters.deadline；现有检测组不可能更早完成）、增加检测组，"
+                       "或允许 {days} 天（parameters.round_days: {days}）",
+                       "move the deadline to {needed} or later (parameters.deadline; no plan of these groups "
+                       "finishes earlier), add groups, or allow {days} days (parameters.round_days: {days})"),
+    "why_round_short": ("没有哪个检测单元开放得够长：最长的开放时间 {open}–{close} 短于 {setup} 分钟的布置时间加最短连续工作时间 "
+                        "{stint} 分钟",
+                        "no unit is open long enough to work: the longest window, {open}–{close}, is shorter than the "
+                        "{setup}-min set-up and the shortest stint of {stint} min"),
+    "fix_round_short": ("把截止时间推后到 {deadline} 或更晚（parameters.deadline），或延长各检测单元的开放时间",
+                        "move the deadline to {deadline} or later (parameters.deadline), or open the units longer"),
     "why_days_max": ("按现有检测组、采样台和劳动规则，14 天内也采不完",
                      "the people cannot be sampled within 14 days with these groups, desks and rules"),
     "fix_days_max": ("增加检测组、采样员或采样台", "add groups, samplers or desks"),
 })
+
+LABELS["why_late_unit_groups"] = LABELS["why_late_unit"]  # the same lack; only the fix differs
 
 # The courier fleet (issue #15): what the plan does because strict loops do not fit the vehicles, and why.
 LABELS.update({

@@ -27,8 +27,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(code, re.compile(rx)) for code,
                  r"\((?P<loop>\d+) min\); it gets its own vehicle and is collected every (?P=loop) min$"),
     ("unit_closed", r"^unit (?P<unit>\S+) (?P<name>.+?) has no one assigned; it stays closed$"),
     ("group_idle", r"^group (?P<group>\S+) (?P<name>.+?) has no unit to staff$"),
+    ("units_closed", r"^units (?P<units>.+) have no one assigned; they stay closed$"),
+    ("groups_idle", r"^groups (?P<groups>.+) have no unit to staff$"),
+    ("unit_pause", r"^unit (?P<unit>\S+) stops sampling (?P<spans>.+?): every sampler there is on a break \(gown change "
+                   r"or meal\) and none is free to cover it; one more sampler in (?P<groups>.+) would keep it open$"),
     ("grid_split", r"^grid (?P<grid>\S+) is bigger than any unit within reach can take \((?P<cap>\d+) people\); "
                    r"it is split into (?P<parts>\d+) household ranges$"),
+    ("relief", r"^group (?P<group>\S+) (?P<name>.+?) is at work (?P<start>\S+)–(?P<end>\S+) \((?P<hours>[\d.]+) h\), "
+               r"more than the (?P<limit>[\d.]+) h a person may: its members work in (?P<shifts>\d+) shifts, "
+               r"handing over at (?P<handovers>.+)$"),
     # scenario checks, as the loader formats them: "FILE:LINE: warning: PATH: message"
     ("unit_window", r"^(?:.*?: )?(?:warning: )?(?:\S+: )?unit (?P<unit>\S+) window (?P<open>\S+)–(?P<close>\S+) lies "
                     r"outside the round (?P<start>\S+)–(?P<end>\S+); only the part inside is used$"),
@@ -50,9 +57,18 @@ WARNINGS: dict[str, tuple[str, str]] = {
     "unit_closed": ("检测单元 {unit} {name}没有分到居民，本轮不开放",
                     "unit {unit} {name} has no one assigned; it stays closed"),
     "group_idle": ("检测组 {group} {name}没有分到检测单元，本轮待命", "group {group} {name} has no unit to staff"),
+    "units_closed": ("检测单元 {units} 没有分到居民，本轮不开放", "units {units} have no one assigned; they stay closed"),
+    "unit_pause": ("检测单元 {unit} 在 {spans} 暂停采样：采样员都在换防护服或用餐，无人替岗；检测组 {groups} 各加一名采样员即可不停",
+                   "unit {unit} stops sampling {spans}: every sampler there is on a break (gown change or meal) and "
+                   "none is free to cover it; one more sampler in {groups} would keep it open"),
+    "groups_idle": ("检测组 {groups} 没有分到检测单元，本轮待命", "groups {groups} have no unit to staff"),
     "grid_split": ("网格 {grid} 的人数超过附近任一检测单元的容量（{cap} 人），按户号分成 {parts} 段",
                    "grid {grid} is bigger than any unit within reach can take ({cap} people); it is split into "
                    "{parts} household ranges"),
+    "relief": ("检测组 {group} {name}工作时间 {start}–{end}（{hours} 小时），超过每人每天最多 {limit} 小时：组员分 {shifts} "
+               "班轮换，交接时间 {handovers}",
+               "group {group} {name} is at work {start}–{end} ({hours} h), more than the {limit} h a person may: its "
+               "members work in {shifts} shifts, handing over at {handovers}"),
     "unit_window": ("检测单元 {unit} 的开放时间 {open}–{close} 超出本轮 {start}–{end}，只用其中的部分",
                     "unit {unit} window {open}–{close} lies outside the round {start}–{end}; only the part inside "
                     "is used"),
@@ -99,6 +115,8 @@ def warning_text(text: str, lang: str, index: int = 0) -> str:
     code, params = found
     if code == "group_role":
         params = {**params, "role": ROLE_WORDS.get(params["role"], (params["role"],) * 2)[lang == "en"]}
+    if code in ("relief", "units_closed", "groups_idle", "unit_pause") and lang != "en":  # lists: 、 between items in Chinese
+        params = {k: v.replace(", ", "、") for k, v in params.items()}
     zh, en = WARNINGS[code]
     return (en if lang == "en" else zh).format(**params)
 

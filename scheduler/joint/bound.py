@@ -145,6 +145,25 @@ def _served(data: JointData, days: int, finish: int) -> float:
     return -1.0 if res is None else res[0]
 
 
+def most_served(data: JointData, days: int) -> float:
+    """The most walk-in people any plan can sample in ``days`` whole days (the LP's optimum over the days, the
+    last one to its end; an upper bound, so a round that needs more days is short by at least the rest).
+
+    Parameters
+    ----------
+    data
+        The instance.
+    days
+        Whole days of the round, from its start.
+
+    Returns
+    -------
+    float
+        People (0 when the LP has no solution).
+    """
+    return max(0.0, _served(data, days, data.rules.day_start(days - 1) + DAY))
+
+
 def joint_bound(data: JointData) -> JointBound | None:
     """The least finish of any plan of ``data`` (the LP of the module docstring, bisected).
 

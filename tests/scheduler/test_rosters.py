@@ -53,7 +53,11 @@ def test_rules_that_cannot_be_kept_are_explained():
                                          "30 min")
     long = group_day(R, GROUP, [Stay("U1", 480, 500, 1000, desks=2)])
     assert [p.code for p in long.problems] == ["labour_day"]
-    assert long.problems[0].params == {"group": "T1", "unit": "U1", "hours": "8.2", "limit": "8"}
+    # one lead cannot relieve herself: two shifts need two
+    assert long.problems[0].params == {"group": "T1", "unit": "U1", "hours": "8.2", "limit": "8",
+                                       "why": "2 shifts need 2 leads, it has 1 lead",
+                                       "why_zh": "分 2 班需要 2 名组长，现有 1 名组长",
+                                       "give": "give group T1 1 more lead, ", "give_zh": "为检测组 T1 增加 1 名组长，"}
 
 
 def test_working_samplers_counts_every_group_at_a_unit():
@@ -62,3 +66,18 @@ def test_working_samplers_counts_every_group_at_a_unit():
     n = working_samplers(a + b, "U1", 500, 600)
     assert n.tolist() == [4] * 60 + [4] * 40  # T1's four till 09:20, T2's four from 09:20
     assert isinstance(n, np.ndarray)
+
+
+def test_a_day_with_a_meal_window_but_no_room_for_the_meal_says_so():
+    # 07:00-15:00 at three units; 11:00-13:30 falls inside the day, but U1 closes at 11:10, U2 works only 11:50-12:40
+    # and U3 opens at 13:20: no stay leaves 30 min for a meal between two stints of 30 min inside the window
+    stays = [Stay("U1", 420, 440, 670, desks=2), Stay("U2", 690, 710, 760, desks=2, travel=10),
+             Stay("U3", 780, 800, 900, desks=2, travel=10)]
+    day = group_day(R, GROUP, stays)
+    [e] = day.problems
+    assert (e.code, e.problem, e.fix) == (
+        "labour_meal_room",
+        "group T1's day 07:00–15:00 spans 8.0 h and needs a 30-min meal in 11:00–13:30, but none of its stays then "
+        "leaves room for it between two stints of 30 min",
+        "let the group stay 90 min or more at one unit inside a meal window, move or widen parameters.meal_windows, "
+        "or shorten the day")

@@ -13,6 +13,9 @@ CASES = [
      "unit_far", "收样片区 Z3：检测单元 U07 太远，一圈要 41 分钟，超过 30 分钟的收样间隔；单独派一辆车，每 41 分钟收一次"),
     ("unit U05 东坡检测点 has no one assigned; it stays closed", "unit_closed", "检测单元 U05 东坡检测点没有分到居民，本轮不开放"),
     ("group T9 第9组 has no unit to staff", "group_idle", "检测组 T9 第9组没有分到检测单元，本轮待命"),
+    ("unit U2 stops sampling 08:49–09:04: every sampler there is on a break (gown change or meal) and none is free to "
+     "cover it; one more sampler in T2 would keep it open", "unit_pause",
+     "检测单元 U2 在 08:49–09:04 暂停采样：采样员都在换防护服或用餐，无人替岗；检测组 T2 各加一名采样员即可不停"),
     ("grid G012 is bigger than any unit within reach can take (900 people); it is split into 2 household ranges",
      "grid_split", "网格 G012 的人数超过附近任一检测单元的容量（900 人），按户号分成 2 段"),
     ("town.yaml:41: warning: units[3].open: unit U04 window 05:00–19:00 lies outside the round 06:00–18:00; "

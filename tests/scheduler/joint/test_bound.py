@@ -3,9 +3,12 @@
 One desk a unit at 100 an hour, set-up 20 min, 348 walk-ins; T1's home is U1.
 """
 
+import pytest
+
 from natplan.models.scenario import Scenario
-from natplan.scheduler.joint.bound import joint_bound
+from natplan.scheduler.joint.bound import joint_bound, most_served
 from natplan.scheduler.joint.data import joint_data
+from tests.scheduler.conftest import tiny_with
 
 
 def _bound(s: Scenario):
@@ -48,3 +51,12 @@ def test_a_second_group_at_a_unit_adds_only_the_free_desks(tiny):
     data["groups"].append({**data["groups"][0], "id": "T2", "name": "第2组", "home": None})
     b = _bound(Scenario.model_validate(data))
     assert b.finish == 570  # with both groups' 4 samplers at once it would be 553
+
+
+def test_most_served_in_a_day_is_what_the_labour_rules_leave(tiny):
+    # tiny.yaml with a 2-h day: the group (home U1) sets up 08:00-08:20 and swabs 100 min at U1's one desk, 100 an
+    # hour: 166.7 people a day, 333.3 in two, all 348 in three
+    data, _ = joint_data(tiny_with(tiny, parameters__max_work_min=120))
+    assert most_served(data, 1) == pytest.approx(100 / 60 * 100)
+    assert most_served(data, 2) == pytest.approx(2 * 100 / 60 * 100)
+    assert most_served(data, 3) == pytest.approx(348)
