@@ -22,7 +22,7 @@ from natplan.routing.couriers import plan_couriers
 from natplan.routing.home import plan_home_visits
 from natplan.scheduler.budget import DEFAULT_TIME_LIMIT
 from natplan.scheduler.days import day_services, join_routings
-from natplan.scheduler.explain import late_units, round_needs_days
+from natplan.scheduler.explain import late_units, paused, round_needs_days, round_too_short, unused
 from natplan.scheduler.joint import plan_joint
 
 
@@ -77,6 +77,9 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     say = progress or (lambda _stage: None)
     warnings = list(loaded.warnings)
 
+    short = round_too_short(s)
+    if short is not None:
+        return Outcome(None, [short], warnings)
     say("joint")
     jr = plan_joint(s, time_limit=time_limit, seed=seed, incumbent=staffing_incumbent)
     if jr.realised is None:
@@ -85,14 +88,10 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     if jr.problems:  # a labour rule the groups cannot keep: no plan
         return Outcome(None, jr.problems, warnings)
     warnings += jr.notes
-    open_units = {d.unit for d in r.days}
-    for u in s.units:
-        if u.id not in open_units:
-            warnings.append(f"unit {u.id} {u.name} has no one assigned; it stays closed")
+    warnings += list(r.notes)  # days worked in shifts (relief)
     used = {v.group for v in r.visits}
-    for g in s.groups:
-        if g.id not in used:
-            warnings.append(f"group {g.id} {g.name} has no unit to staff")
+    warnings += unused(s, {d.unit for d in r.days}, used)
+    warnings += paused(r.days, r.visits)
 
     say("home visits")
     home = plan_home_visits(s)

@@ -99,6 +99,7 @@ def roster_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = No
             (t("desks", lang), str(unit.desks)),
             (t("sampling", lang), span(day.open, day.close)),
             (t("expected_finish", lang), hm(day.finish)),
+            (t("pauses", lang), ", ".join(span(x, y) for x, y in day.pauses)),
             (t("walk_in", lang), f"{day.people:,}"),
             (t("rate", lang), f"{day.rate_per_hour:.0f}"),
             (t("peak_queue", lang), f"{day.peak_queue:.0f}"),

@@ -14,7 +14,11 @@ The search works with average rates; here every minute counts.  For a
    average), or stays longer when people are left.
 
 Steps 1-4 repeat until the closings stop moving (a closing changes the
-breaks, which change the rate).  The result is deterministic.
+breaks, which change the rate); where they do not settle within a few
+rounds and people are left, closings then only move later, so nobody
+assigned is ever left without a slot.  Minutes in which a unit is open but
+every sampler there is on a break (a group of one sampler changing gown)
+are the unit's declared pauses.  The result is deterministic.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ from natplan.routing.couriers import UnitService
 from natplan.scheduler.joint.data import JointData, desks_used
 from natplan.scheduler.joint.structure import StayPlan, Structure, mark_up
 from natplan.scheduler.rosters import Stay, group_day, working_samplers
-from natplan.scheduler.slots import end_last_slot_when_ready, fluid_queue_mu, plan_slots_mu, sampled_curve, unit_day
+from natplan.scheduler.slots import (end_last_slot_when_ready, fluid_queue_mu, pauses_of, plan_slots_mu, sampled_curve,
+                                    unit_day)
 
 ROUNDS = 6  # closings are settled within a few rounds; the last consistent round is kept
+EXTEND_ROUNDS = 12  # then, while people are left, rounds that only move closings later
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Realised:
     problems: list[Explanation] = field(default_factory=list)
     stays: tuple[StayPlan, ...] = ()
     unserved: int = 0  # people at units no stay can sample (a structure that does not cover its grids)
+    notes: tuple[str, ...] = ()  # days worked in shifts (relief), in words
 
 
 def grid_parts(data: JointData, unit_of: np.ndarray) -> list[GridPart]:
@@ -77,14 +84,14 @@ def _desks(data: JointData, stays: list[StayPlan]) -> dict[int, int]:
     return out
 
 
-def _rosters(data: JointData, stays: list[StayPlan]) -> tuple[list[Shift], list[Explanation]]:
-    """Every group's rosters for these stays, day by day."""
+def _rosters(data: JointData, stays: list[StayPlan]) -> tuple[list[Shift], list[Explanation], list[str]]:
+    """Every group's rosters for these stays, day by day, and the notes of days worked in shifts."""
     r = data.rules
     desks = _desks(data, stays)
     by_group_day = defaultdict(list)
     for i, st in enumerate(stays):
         by_group_day[(st.group, r.day_of(st.arrive))].append(i)
-    shifts, problems = [], []
+    shifts, problems, notes = [], [], []
     for (k, _day), idx in sorted(by_group_day.items()):
         idx.sort(key=lambda i: stays[i].arrive)
         place = int(data.home[k])
@@ -93,12 +100,14 @@ def _rosters(data: JointData, stays: list[StayPlan]) -> tuple[list[Shift], list[
             st = stays[i]
             travel = int(data.travel[place, st.unit + 1])
             day.append(Stay(unit=data.scenario.units[st.unit].id, arrive=st.arrive, open=st.arrive + data.setup,
-                            close=st.close, desks=desks[i], travel=travel))
+                            close=st.close, desks=desks[i], travel=travel,
+                            commute=int(data.travel[data.home[k], st.unit + 1])))
             place = st.unit + 1
         gd = group_day(r, data.scenario.groups[k], day)
         shifts += gd.shifts
         problems += [p for p in gd.problems if p not in problems]
-    return shifts, problems
+        notes += gd.notes
+    return shifts, problems, notes
 
 
 def realise(data: JointData, structure: Structure) -> Realised:
@@ -123,29 +132,49 @@ def realise(data: JointData, structure: Structure) -> Realised:
         parts_at[part.unit].append(part)
     load = {u: sum(x.people for x in xs) for u, xs in parts_at.items()}
     stays = [st for st in structure.stays if load.get(s.units[st.unit].id, 0) > 0]
-    for _ in range(ROUNDS):
-        shifts, problems, per_unit, changed = _measure(data, stays, parts_at)
-        if not changed:
-            break
-        stays = changed
-    else:
-        shifts, problems, per_unit, _ = _measure(data, stays, parts_at)
-    # a stay nobody comes to (a last day its unit does not need) is not worked
+    stays, (shifts, said, per_unit) = _settle(data, stays, parts_at)
+    # a stay nobody comes to (a last day its unit does not need) is not worked, unless people are then left
     idle = [st for st in stays if s.units[st.unit].id in per_unit and not any(
         st.arrive + data.setup <= x.start < st.close for x in per_unit[s.units[st.unit].id][2])]
     if idle:
-        stays = [st for st in stays if st not in idle]
-        shifts, problems, per_unit, _ = _measure(data, stays, parts_at)
-    return _assemble(data, stays, shifts, problems, parts, per_unit)
+        fewer, measured = _settle(data, [st for st in stays if st not in idle], parts_at)
+        if _left(measured[2]) <= _left(per_unit):
+            stays, (shifts, said, per_unit) = fewer, measured
+    return _assemble(data, stays, shifts, said, parts, per_unit)
 
 
-def _measure(data: JointData, stays: list[StayPlan], parts_at: dict[str, list[GridPart]]):
+def _left(per_unit: dict) -> int:
+    """People no stay samples, over all units."""
+    return sum(v[4] for v in per_unit.values())
+
+
+def _settle(data: JointData, stays: list[StayPlan], parts_at: dict[str, list[GridPart]]):
+    """Stays whose closings have settled (or, when they do not within :data:`ROUNDS`, moved only later until
+    nobody is left), with their rosters, what the rosters said and the per-unit measures."""
+    for _ in range(ROUNDS):
+        measured = _measure(data, stays, parts_at)
+        if not measured[3]:
+            return stays, measured[:3]
+        stays = measured[3]
+    measured = _measure(data, stays, parts_at)
+    for _ in range(EXTEND_ROUNDS):
+        if not _left(measured[2]):
+            break
+        later = _measure(data, stays, parts_at, extend_only=True)[3]
+        if not later:
+            break
+        stays = later
+        measured = _measure(data, stays, parts_at)
+    return stays, measured[:3]
+
+
+def _measure(data: JointData, stays: list[StayPlan], parts_at: dict[str, list[GridPart]], extend_only: bool = False):
     """Rosters, rates and slots of these stays; and the stays with their closings moved, or None when
-    every last group closes as its last person is sampled."""
+    every last group closes as its last person is sampled.  ``extend_only``: closings only move later."""
     s = data.scenario
     p = s.parameters
     index = {u.id: i for i, u in enumerate(s.units)}
-    shifts, problems = _rosters(data, stays)
+    shifts, problems, notes = _rosters(data, stays)
     new = list(stays)
     per_unit = {}
     for uid, xs in parts_at.items():
@@ -163,7 +192,7 @@ def _measure(data: JointData, stays: list[StayPlan], parts_at: dict[str, list[Gr
         if last and not left:
             slots = end_last_slot_when_ready(slots, t0, mu)  # the last group leaves when its last person is done
         trace = fluid_queue_mu(t0, mu, [(x.start, x.end, x.people) for x in slots])
-        per_unit[uid] = (t0, mu, slots, trace, left if not last else 0)
+        per_unit[uid] = (t0, mu, slots, trace, left)
         if not last:
             continue
         if left > 0:
@@ -172,12 +201,12 @@ def _measure(data: JointData, stays: list[StayPlan], parts_at: dict[str, list[Gr
             extra = math.ceil(left / max(rate, 1e-9)) + 1
             for i in last:
                 new[i] = replace(stays[i], close=stays[i].close + extra)
-        elif math.isfinite(trace.finish):
+        elif math.isfinite(trace.finish) and not extend_only:
             done = math.ceil(trace.finish - 1e-9)
             for i in last:
                 new[i] = replace(stays[i], close=max(done, stays[i].arrive + max(data.setup + 1, data.rules.min_stint)))
     new = _pushed(data, new)
-    return shifts, problems, per_unit, (new if new != stays else None)
+    return shifts, (problems, notes), per_unit, (new if new != stays else None)
 
 
 def _pushed(data: JointData, stays: list[StayPlan]) -> list[StayPlan]:
@@ -198,8 +227,9 @@ def _pushed(data: JointData, stays: list[StayPlan]) -> list[StayPlan]:
     return out
 
 
-def _assemble(data: JointData, stays: list[StayPlan], shifts: list[Shift], problems: list[Explanation],
-              parts: list[GridPart], per_unit: dict) -> Realised:
+def _assemble(data: JointData, stays: list[StayPlan], shifts: list[Shift],
+              said: tuple[list[Explanation], list[str]], parts: list[GridPart], per_unit: dict) -> Realised:
+    """The realised plan; ``said`` holds the rosters' problems and notes."""
     s = data.scenario
     desks = _desks(data, stays)
     groups = s.groups
@@ -219,7 +249,8 @@ def _assemble(data: JointData, stays: list[StayPlan], shifts: list[Shift], probl
         mine = sorted((v for v in visits if v.unit == u.id), key=lambda v: (v.open, v.group))
         peak = data.tp * int(np.max(np.round(mu * 60 / data.tp))) if len(mu) else 0.0
         day = unit_day(u.id, mine[0].group, mine[0].open, max(v.close for v in mine), peak, us, mu=mu, t0=t0,
-                       groups=list(dict.fromkeys(v.group for v in mine)))
+                       groups=list(dict.fromkeys(v.group for v in mine)),
+                       pauses=pauses_of([(v.open, v.close) for v in mine], mu, t0))
         slots += us
         days.append(day)
         start, curve = sampled_curve(mine[0].open, peak, us, mu=mu, t0=t0)
@@ -227,5 +258,6 @@ def _assemble(data: JointData, stays: list[StayPlan], shifts: list[Shift], probl
         finish = max(finish, day.finish)
     if not math.isfinite(finish):
         finish = max((v.close for v in visits), default=0)
+    problems, notes = said
     return Realised(parts, visits, sorted(shifts, key=lambda x: (x.group, x.member, x.start)), slots, days,
-                    service, int(round(finish)), problems, tuple(stays), unserved)
+                    service, int(round(finish)), problems, tuple(stays), unserved, tuple(notes))

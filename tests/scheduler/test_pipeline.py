@@ -85,4 +85,27 @@ def test_unit_with_no_one_is_a_warning(tiny):
     s = Scenario.model_validate(data)
     out = plan_round(LoadedScenario(s, tiny.path, tiny.digest, None))
     assert out.plan is not None
-    assert "unit U3 空点 has no one assigned; it stays closed" in out.warnings
+    # U2 is closed too: the closed units are one line, listing them (one unit alone keeps its own sentence)
+    assert "units U2 甲村西检测点, U3 空点 have no one assigned; they stay closed" in out.warnings
+    assert not any(w.startswith("unit ") for w in out.warnings)
+
+
+def test_a_group_of_one_sampler_pauses_its_unit_for_the_gown_change_and_says_so(tiny):
+    """T1 with 采样员乙 gone: one sampler samples U1 08:20-12:04 (348 people at 100 an hour, 209 min of sampling
+    plus the change) and must change gown once (over 180 min in one gown); nobody can cover the 15 minutes, so
+    U1 pauses 09:54-10:09, the plan declares it, warns about it, and verify passes."""
+    from natplan.models.loader import LoadedScenario
+    from natplan.models.scenario import Scenario
+
+    data = tiny.scenario.model_dump()
+    data["groups"][0]["members"] = [m for m in data["groups"][0]["members"] if m["name"] != "采样员乙"]
+    s = Scenario.model_validate(data)
+    out = plan_round(LoadedScenario(s, tiny.path, tiny.digest, tiny.geometry))
+    assert out.problems == []
+    plan = json.loads(plan_json(out.plan))
+    assert [(u["unit"], u.get("pauses")) for u in plan["units"]] == [("U1", [[594, 609]])]
+    assert [(x["kind"], x["start"], x["end"]) for x in plan["staffing"]["shifts"] if x["role"] == "sampler"] == [
+        ("setup", 480, 500), ("work", 500, 594), ("gear", 594, 609), ("work", 609, 724)]
+    assert ("unit U1 stops sampling 09:54–10:09: every sampler there is on a break (gown change or meal) and none is "
+            "free to cover it; one more sampler in T1 would keep it open") in out.warnings
+    assert verify(s, plan) == []
