@@ -97,7 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--encoding", default=None, help="CSV encoding (default: detect UTF-8 / GB18030)")
     q.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
                    help="extra column mapping, e.g. 居民姓名=name")
-    q.add_argument("--update", type=Path, default=None, help="write the scenario with ledger counts here")
+    q.add_argument("--update", type=Path, default=None,
+                   help="write the scenario with ledger counts here: a new file, or the --scenario file itself "
+                        "(its previous text is kept as FILE.bak)")
+    add_force(q, "with --update, replace an existing file other than the scenario")
     q.add_argument("--fill", action="store_true",
                    help="with --update, also set each grid's people and households from the ledger")
     q.add_argument("--sheet", default=None, help="workbook sheet to read (default: the first)")

@@ -225,6 +225,8 @@ def edit_rosters(r: LabourRules, shifts: list[Shift], old: list[Visit], new: lis
         fed = person.meal()
         person.gowns()
         person.stints()
+        if (group, member) in left:  # nothing the rules add (a stint worked longer) outlasts their leaving
+            person.lines = leave(r, person.lines, left[(group, member)])
         if not fed:
             problems.append(Explanation(where=group, problem=f"{member} ({group}) works past {hm(cut)} with no meal "
                                         f"window left in the day", fix="end the day sooner, or send another group"))

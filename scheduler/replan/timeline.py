@@ -25,7 +25,7 @@ import numpy as np
 from natplan.models.plan import GridPart, Shift, Slot, UnitDay, Visit
 from natplan.models.scenario import Unit
 from natplan.scheduler.rosters import working_samplers
-from natplan.scheduler.slots import QueueTrace, fluid_queue_mu, plan_slots_mu, sampled_curve, unit_day
+from natplan.scheduler.slots import QueueTrace, fluid_queue_mu, pauses_of, plan_slots_mu, sampled_curve, unit_day
 
 
 @dataclass
@@ -150,11 +150,16 @@ class Day:
 
 
 def unit_day_of(work: UnitWork, shifts: list[Shift], tp: float, setup: int) -> Day:
-    """The :class:`UnitDay` and swab curve of a unit from its slots and rosters, as the pipeline states them."""
+    """The :class:`UnitDay` and swab curve of a unit from its slots and rosters, as the pipeline states them.
+
+    The day declares its pauses (:func:`natplan.scheduler.slots.pauses_of`): the open minutes in which no sampler
+    of the unit is at work, as when the one sampler a group has left changes gown.
+    """
     t0, mu = rate(work, shifts, tp, setup)
     peak = tp * int(np.max(np.round(mu * 60 / tp))) if len(mu) else 0.0
     mine = sorted(work.visits, key=lambda v: (v.open, v.group))
     day = unit_day(work.unit.id, mine[0].group, mine[0].open, work.close, peak, work.slots, mu=mu, t0=t0,
-                   groups=list(dict.fromkeys(v.group for v in mine)))
+                   groups=list(dict.fromkeys(v.group for v in mine)),
+                   pauses=pauses_of([(v.open, v.close) for v in mine], mu, t0))
     start, curve = sampled_curve(mine[0].open, peak, work.slots, mu=mu, t0=t0)
     return Day(day, start, curve)

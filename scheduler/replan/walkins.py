@@ -47,7 +47,8 @@ from natplan.routing.network import haversine_m, van_minutes
 from natplan.scheduler.joint.structure import mark_up
 from natplan.scheduler.labour import LabourRules
 from natplan.scheduler.replan.rosters import edit_rosters, leave, roles_rank
-from natplan.scheduler.replan.timeline import UnitWork, extend, trace, unit_day_of
+from natplan.scheduler.replan.timeline import UnitWork, extend, rate, trace, unit_day_of
+from natplan.scheduler.slots import pauses_of
 
 ROUNDS = 6  # closings settle within a few rounds of rosters and days (as in the pipeline)
 
@@ -176,18 +177,23 @@ class _Repair:
         lat = [s.station.location.lat] + [u.location.lat for u in s.units]
         self.travel = np.ceil(van_minutes(s, lon, lat)).astype(int)
 
-    def _without_leavers(self, shifts: list[Shift]) -> list[Shift]:
-        """The rosters with the members who left cut when they left."""
+    def _gone(self, who: tuple[str, str], by: int | None) -> bool:
+        """``who`` (group, member) has left: at all, or (``by`` given) at or before minute ``by``."""
+        return who in self.left and (by is None or self.left[who] <= by)
+
+    def _without_leavers(self, shifts: list[Shift], by: int | None = None) -> list[Shift]:
+        """The rosters with the members who left (at or before ``by``, when given) cut when they left."""
         out, people = [], defaultdict(list)
         for x in shifts:
-            (people[(x.group, x.member)] if (x.group, x.member) in self.left else out).append(x)
+            (people[(x.group, x.member)] if self._gone((x.group, x.member), by) else out).append(x)
         for who, lines in people.items():
             out += leave(self.rules, lines, self.left[who])
         return out
 
-    def samplers(self, group: str) -> int:
+    def samplers(self, group: str, by: int | None = None) -> int:
+        """The group's samplers who have not left (by minute ``by``, when given)."""
         g = self.groups[group]
-        return sum(1 for m in g.members if m.role == Role.sampler and (g.id, m.name) not in self.left)
+        return sum(1 for m in g.members if m.role == Role.sampler and not self._gone((g.id, m.name), by))
 
     def steady(self, w: UnitWork) -> float:
         """People a minute the unit's last groups swab with every sampler left at work."""
@@ -233,7 +239,7 @@ class _Repair:
 
     def lose_members(self, e: GroupShort) -> None:
         g = self.groups[e.group]
-        left = self.samplers(g.id)
+        left = self.samplers(g.id, e.at)
         if left == 0:
             self.problems.append(Explanation(
                 where=g.id, problem=f"group {g.id} {g.name} has no sampler left from {hm(e.at)}",
@@ -244,13 +250,17 @@ class _Repair:
         for w in sorted(self.works.values(), key=lambda w: w.open if w.visits else 0):
             if not any(v.group == g.id and v.close > e.at for v in w.visits):
                 continue
-            before = trace(w, self.plan.staffing.shifts, self.tp, self.setup)
-            if self.trace(w).finish == before.finish:
+            # the unit with the members who left before this event, and with those who left by its time
+            before = trace(w, self._without_leavers(self.plan.staffing.shifts, e.at - 1), self.tp, self.setup)
+            after = trace(w, self._without_leavers(self.plan.staffing.shifts, e.at), self.tp, self.setup)
+            if after.finish == before.finish:
                 continue  # the samplers left still work every desk
-            desks = min(w.unit.desks, sum(min(v.desks or w.unit.desks, self.samplers(v.group)) for v in w.visits
-                                          if v.close > e.at))
-            self.rate_changes.append(RateChange(unit=w.unit.id, group=g.id, start=max(e.at, w.open),
-                                                rate_per_hour=round(self.tp * desks, 3)))
+            desks = min(w.unit.desks, sum(min(v.desks or w.unit.desks, self.samplers(v.group, e.at))
+                                          for v in w.visits if v.close > e.at))
+            change = RateChange(unit=w.unit.id, group=g.id, start=max(e.at, w.open),
+                                rate_per_hour=round(self.tp * desks, 3))
+            if change not in self.rate_changes:  # two events of one group at one time: one change
+                self.rate_changes.append(change)
             w.changed = True
             self.short.add(g.id)
             moving = [piece_of(x) for x in w.slots if x.start >= frm]
@@ -474,6 +484,27 @@ class _Repair:
             if not moved:
                 break
         self.problems += [e for e in edited.problems if e not in self.problems]
+        self.explain_late(changed)
+
+    def explain_late(self, changed: list[UnitWork]) -> None:
+        """A unit the rosters now make finish after its last minute (the breaks of the samplers a group has left
+        stop it: nobody relieves them), when in the plan it finished in time: a problem, with what fixes it."""
+        was = {d.unit: d.finish for d in self.plan.units}
+        for w in changed:
+            end = min(self.p.deadline, self.s.unit_window(w.unit)[1])
+            done = self.trace(w, projected=False).finish
+            if not math.isfinite(done) or done <= end + 1e-9 or was.get(w.unit.id, 0.0) > end + 1e-9:
+                continue
+            t0, mu = rate(w, self.shifts, self.tp, self.setup)
+            paused = sum(b - a for a, b in pauses_of([(v.open, v.close) for v in w.visits], mu, t0))
+            why = f" (nobody samples there for {paused} min while its samplers take the breaks the rules force)" \
+                if paused else ""
+            groups = ", ".join(dict.fromkeys(v.group for v in w.last()))
+            last = hm(math.ceil(done))
+            later = f"move the deadline to {last}" if end == self.p.deadline else f"keep {w.unit.id} open till {last}"
+            self.problems.append(Explanation(
+                where=w.unit.id, problem=f"unit {w.unit.id} would sample its last person at {last}, after "
+                                         f"{hm(end)}{why}", fix=f"send a sampler to group {groups}, or {later}"))
 
     # -------------------------------------------------------------- results
     def rebuild(self) -> WalkIns:

@@ -119,3 +119,85 @@ def test_an_id_number_typed_in_groups_is_never_printed_whole(tmp_path, capsys):
     assert f"{tmp_path / 'l.csv'}: row 2: unknown village 370285********1234" in out
     assert f"{tmp_path / 'l.csv'}: row 3: unknown grid 370285********0028 in village 甲村 (V1)" in out
     assert not FULL_ID.search(re.sub(r"(?<=\d)[ -](?=\d)", "", out))
+
+
+def _import(*extra: str) -> list[str]:
+    return ["ledger", "import", str(DATA / "good.csv"), "--lang", "en", *extra]
+
+
+def test_update_never_replaces_a_file_natplan_was_not_told_to(tmp_path, capsys):
+    # an existing file that is not the scenario: refused before the ledger is read, left as it was
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("my notes\n", encoding="utf-8")
+    code = main(_import("--scenario", str(DATA / "town.yaml"), "--update", str(notes)))
+    assert (code, *capsys.readouterr()) == (2, "", f"natplan: {notes} exists; choose another name or pass --force\n")
+    assert notes.read_text(encoding="utf-8") == "my notes\n"
+    # --force is the instruction to replace it (no backup: natplan was told)
+    assert main(_import("--scenario", str(DATA / "town.yaml"), "--update", str(notes), "--force")) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"{notes}: written with each grid's ledger count"
+    assert [g.ledger_people for g in load_scenario(notes).scenario.grids()] == [3, 2, 2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.yaml"]
+
+
+def test_update_of_the_scenario_itself_keeps_the_text_it_had(tmp_path, capsys):
+    town = tmp_path / "town.yaml"
+    before = (DATA / "town.yaml").read_bytes()
+    town.write_bytes(before)
+    assert main(_import("--scenario", str(town), "--update", str(town))) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"{town}: written with each grid's ledger count; the file as it was is kept as town.yaml.bak")
+    assert (tmp_path / "town.yaml.bak").read_bytes() == before
+    assert [g.ledger_people for g in load_scenario(town).scenario.grids()] == [3, 2, 2]
+    # again (say, after the ledger was corrected): the first backup stays, the next one is new
+    once = town.read_bytes()
+    assert main(_import("--scenario", str(town), "--update", str(town), "--lang", "zh")) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"{town}：已写入各网格台账人数；原文件另存为 town.yaml.bak2"
+    assert (tmp_path / "town.yaml.bak").read_bytes() == before
+    assert (tmp_path / "town.yaml.bak2").read_bytes() == once
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["town.yaml", "town.yaml.bak", "town.yaml.bak2"]
+
+
+def test_update_through_a_link_to_the_scenario_writes_the_file_and_keeps_the_link(tmp_path, capsys):
+    town = tmp_path / "town.yaml"
+    town.write_bytes((DATA / "town.yaml").read_bytes())
+    link = tmp_path / "current.yaml"
+    link.symlink_to(town.name)
+    assert main(_import("--scenario", str(town), "--update", str(link))) == 0
+    assert link.is_symlink() and [g.ledger_people for g in load_scenario(town).scenario.grids()] == [3, 2, 2]
+    assert (tmp_path / "town.yaml.bak").read_bytes() == (DATA / "town.yaml").read_bytes()
+
+
+def test_a_scenario_changed_while_its_ledger_was_read_is_not_written(tmp_path, capsys, monkeypatch):
+    import natplan.cli.ledger as cli_ledger
+
+    town = tmp_path / "town.yaml"
+    town.write_bytes((DATA / "town.yaml").read_bytes())
+    edited = town.read_text(encoding="utf-8") + "# an edit saved meanwhile\n"
+    read = cli_ledger.read_ledger
+
+    def read_while_edited(*a, **kw):  # someone saves the scenario while the ledger is read
+        town.write_text(edited, encoding="utf-8")
+        return read(*a, **kw)
+
+    monkeypatch.setattr(cli_ledger, "read_ledger", read_while_edited)
+    code = main(_import("--scenario", str(town), "--update", str(town)))
+    err = capsys.readouterr().err
+    assert (code, err) == (2, f"{town}: changed since natplan read it; nothing was written: run the import again\n")
+    assert town.read_text(encoding="utf-8") == edited
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["town.yaml"]
+
+
+def test_a_backup_is_kept_where_files_cannot_be_linked(tmp_path, monkeypatch):
+    from natplan.cli.ledger import keep_backup
+
+    def no_links(a, b):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("os.link", no_links)
+    town = tmp_path / "town.yaml"
+    town.write_text("a\n", encoding="utf-8")
+    (tmp_path / "town.yaml.bak").write_text("older\n", encoding="utf-8")
+    assert keep_backup(town, b"a\n") == tmp_path / "town.yaml.bak2"
+    assert (tmp_path / "town.yaml.bak").read_text(encoding="utf-8") == "older\n"
+    assert (tmp_path / "town.yaml.bak2").read_bytes() == b"a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["town.yaml", "town.yaml.bak", "town.yaml.bak2"]

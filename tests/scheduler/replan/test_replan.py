@@ -354,3 +354,75 @@ def test_xiagezhuang_three_events_at_once_keep_every_rule_and_every_early_tube(x
     assert [r.unit for r in out.plan.replan.rates] == [v.unit for v in base.staffing.visits
                                                        if v.group == "T01" and v.close > 630]
     assert out.changes.finish[1] <= loaded.scenario.parameters.deadline
+
+
+def test_a_group_left_with_one_sampler_pauses_its_unit_while_he_changes_gown(two_groups, replanned):
+    # T1 (U1, one desk) loses sampler 乙 at 09:00 and U2 closes for good at 09:00: U1 takes the 73 people of G3
+    # (as in test_a_unit_closed_for_good_sends_its_people_to_a_unit_still_at_work) and stays open till 11:30.  Its
+    # one sampler 甲 is gowned from 08:10 (set-up) and must change gown within 180 min, by 11:10; as late as leaves
+    # a stint of 30 min before 11:30: 10:45-11:00.  Nobody relieves him, so U1 pauses 10:45-11:00 and the plan
+    # says so; G3's last 23 are called at 11:00, not 10:30.  The 25 waiting at 11:00 and the 23 arriving evenly till
+    # 11:30 are swabbed at 100 an hour: the queue empties at 11:27.8, and the last minute's 0.77 people take 0.46
+    # min: 11:29.5.
+    out = replanned(two_groups, "events: [{kind: group_short, group: T1, members: [采样员乙], at: '09:00'}, "
+                                "{kind: unit_closed, unit: U2, at: '09:00'}]")
+    assert out.problems == []
+    new = out.plan
+    day = next(d for d in new.units if d.unit == "U1")
+    assert (day.pauses, day.finish, day.close) == ([(645, 660)], 689.5, 690)
+    assert [(sh.kind, sh.start, sh.end) for sh in new.staffing.shifts
+            if sh.member == "采样员甲" and sh.start >= 510] == [("work", 510, 645), ("gear", 645, 660),
+                                                                ("work", 660, 690)]
+    assert max(sh.end for sh in new.staffing.shifts if sh.member == "采样员乙") == 540
+    assert slots_of(new, "U1")[5:] == [("G3", 600, 630, 25, (31, 40)), ("G3", 630, 660, 25, (41, 50)),
+                                       ("G3", 660, 690, 23, (51, 60))]
+    assert [d.pauses for d in new.units if d.unit != "U1"] == [[]]
+    assert _verified(two_groups[0].scenario, new) == {}
+    # the pause is in plan.json (units[].pauses), where natplan verify reads it
+    import json
+
+    from natplan.planfile import plan_json
+
+    assert [d.get("pauses") for d in json.loads(plan_json(new))["units"]] == [[[645, 660]], None]
+
+
+def test_a_pause_that_makes_a_unit_late_is_a_problem_with_its_fix(tiny_base, replanned):
+    # T1 loses 乙 at 10:00 and G3 has 40 people more.  U2 (one desk, 100 an hour) finished its 248 at 12:29.5; 40
+    # more take 24 min: 12:53.5.  Its one sampler 甲, gowned at 09:40 for U2, must change gown by 12:40 and nobody
+    # relieves him: U2 pauses 15 min and the last would be sampled at 13:07.8, after the deadline 13:00.  No plan:
+    # the problem and what fixes it.
+    out = replanned(tiny_base, "events: [{kind: group_short, group: T1, members: [采样员乙], at: '10:00'}, "
+                               "{kind: more_people, grid: G3, people: 40, at: '10:00'}]")
+    assert out.plan is None
+    assert [(p.where, p.problem, p.fix) for p in out.problems] == [(
+        "U2", "unit U2 would sample its last person at 13:08, after 13:00 (nobody samples there for 15 min while "
+              "its samplers take the breaks the rules force)",
+        "send a sampler to group T1, or move the deadline to 13:08")]
+
+
+def test_two_members_leaving_one_group_at_two_times_each_count_from_their_own_time(three_samplers, replanned):
+    # One re-plan of both events of test_a_second_replan_keeps_what_the_first_decided_before_its_events: U2 swabs
+    # 200 an hour from 10:00 (乙 gone, 甲 and 丙 at its 3 desks), 100 an hour from 10:30 (丙 gone too).
+    out = replanned(three_samplers, "events: [{kind: group_short, group: T1, members: [采样员乙], at: '10:00'}, "
+                                    "{kind: group_short, group: T1, members: [采样员丙], at: '10:30'}]")
+    assert out.problems == []
+    assert [(r.unit, r.group, r.start, r.rate_per_hour) for r in out.plan.replan.rates] == [
+        ("U2", "T1", 600, 200.0), ("U2", "T1", 630, 100.0)]
+    # the same events in the other order in the file: the same record
+    swapped = replanned(three_samplers, "events: [{kind: group_short, group: T1, members: [采样员丙], at: '10:30'}, "
+                                        "{kind: group_short, group: T1, members: [采样员乙], at: '10:00'}]")
+    assert swapped.plan.replan.rates == out.plan.replan.rates
+    # two members leaving at one time: one change, counting both
+    both = replanned(three_samplers, "events: [{kind: group_short, group: T1, members: [采样员乙], at: '10:00'}, "
+                                     "{kind: group_short, group: T1, members: [采样员丙], at: '10:00'}]")
+    assert [(r.start, r.rate_per_hour) for r in both.plan.replan.rates] == [(600, 100.0)]
+
+
+def test_a_member_who_leaves_after_the_cut_is_not_kept_on_to_make_a_stint_long_enough(three_samplers, replanned):
+    # The cut is 09:00 (G1 has 20 more people); 乙 leaves at 10:00, when his set-up at U2 (09:40-10:00) is done:
+    # a stint of 20 min, shorter than the 30 the rules ask, but he is gone; nobody keeps him on till 10:10.
+    out = replanned(three_samplers, "events: [{kind: group_short, group: T1, members: [采样员乙], at: '10:00'}, "
+                                    "{kind: more_people, grid: G1, people: 20, at: '09:00'}]")
+    assert out.problems == []
+    assert max(sh.end for sh in out.plan.staffing.shifts if sh.member == "采样员乙") == 600
+    assert _verified(three_samplers[0].scenario, out.plan) == {}
