@@ -112,7 +112,7 @@ def city(path: Path, workers: int) -> dict:
                   f"worst age {p.routing.shuttles.worst_age_min:.0f} min, strict needs {f.strict_needed}")
             continue
         mine = problems.get(tid, [])
-        fleet = [e for e in mine if e.code in ("fleet_short", "unit_unreachable")]
+        fleet = [e for e in mine if e.code in ("fleet_short", "unit_unreachable", "shuttles_too_rare")]
         if fleet:
             lacking += 1
             print(f"  {tid} {name:<8} {fleet[0].problem}")

@@ -187,8 +187,10 @@ class Search:
         d, runs, relays = self.evaluate(plans)
         moves = [Move(u, self.home[u], p.zone) for z in self.zone_order for p in [plans[z]] for u in p.units
                  if self.home[u] != z]
-        return Collection(plans, {z: self.runner.runs(plans[z]) for z in self.zone_order}, d, runs, relays,
-                          dict(self.base), moves, dict(self.far), list(self.unreachable) + self.lost(plans))
+        zone_runs = {z: self.runner.runs(plans[z]) for z in self.zone_order}
+        unreachable = list(self.unreachable) + self.lost(plans)
+        unreachable += [u for z in self.zone_order for u in zone_runs[z].unreachable if u not in unreachable]
+        return Collection(plans, zone_runs, d, runs, relays, dict(self.base), moves, dict(self.far), unreachable)
 
     def _forced(self, plans: dict[str, ZonePlan]) -> dict[str, ZonePlan]:
         """Units a loop from the station cannot reach at their zone's interval: the shortest longer interval

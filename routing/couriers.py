@@ -247,7 +247,11 @@ class _Context:
         loops, relays, per_vehicle = timetable(self.s, self.service, self.net, c)
         shuttled = plan_shuttles(s, station_arrivals(loops, relays, home_batches), s.station.vehicles[:best.kept],
                                  self.h)
-        problems = self._problems(best) + list(shuttled.problems) + self._capacity_problems(c, loops)
+        problems = self._problems(best)
+        wait = [int(e.params["add"]) for e in problems if e.code == "shuttles_too_rare"]
+        problems += [e for e in shuttled.problems if not (wait and e.code == "shuttles_short"
+                                                          and int(e.params["add"]) <= wait[0])]
+        problems += self._capacity_problems(c, loops)
         routes = vehicle_routes(c, loops, per_vehicle)
         zones = []
         for zid, base, _ in self.zones:
@@ -302,8 +306,13 @@ class _Context:
         longest = max([z.interval_min for z in s.zones] + list(s.fleet.longer_intervals))
         out = []
         names = {u.id: u.name for u in s.units}
+        waiting, wait_problem = self._shuttle_wait(best)
+        if wait_problem is not None:
+            out.append(wait_problem)
         for u in c.unreachable:
-            alone = math.ceil(c.far.get(u, 0) / 60)
+            if u in waiting:
+                continue
+            alone = math.ceil(c.far.get(u, self._alone_s(u)) / 60)
             out.append(Explanation(
                 where=u, problem=f"unit {u} {names[u]} cannot be collected within the {limit}-min age limit by any "
                                  f"option: a loop to it alone takes {alone} min, and no interval up to {longest} min "
@@ -325,6 +334,55 @@ class _Context:
                 code="fleet_short", params={"lack": str(lack), "runs": str(c.short), "zone": first.zone,
                                             "cadence": str(cadence)}))
         return out
+
+    def _alone_s(self, unit: str) -> int:
+        i = self.net.index[unit]
+        return int(self.net.seconds[0, i] + HANDOVER_S + self.net.seconds[i, 0])
+
+    def _shuttle_wait(self, best: _Choice) -> tuple[list[str], Explanation | None]:
+        """Units out of reach only because the shuttles leave too rarely: more station vehicles would bring
+        them in (a loop to each alone at its zone's interval then fits what the age limit leaves), and the
+        station's line that says so, with the numbers; ``([], None)`` when there are none."""
+        c, s = best.collection, self.s
+        limit, h = s.parameters.sample_age_limit_min, self.h
+        zone_of = {u: z for z, p in c.plans.items() for u in p.units}
+        floor = min((z.interval_min for z in s.zones), default=30)
+
+        def left(kept: int) -> float:  # minutes from swab to station that the age limit leaves
+            return limit - h - shortest_cadence(self.round_trip, kept, s) - self.trip - best.queue_min
+
+        def fits(u: str, kept: int) -> bool:
+            return self._alone_s(u) <= Limits(h, left(kept)).station_s(c.base_interval[zone_of[u]])
+
+        most = max(best.kept, math.ceil(self.round_trip / floor))  # more shuttles than this leave no sooner
+        units = sorted(u for u in c.unreachable if u in zone_of and not fits(u, best.kept) and fits(u, most))
+        if not units:
+            return [], None
+        need = min(k for k in range(best.kept + 1, most + 1) if all(fits(u, k) for u in units))
+        nearest = min(units, key=lambda u: (c.base_interval[zone_of[u]] * 60 + self._alone_s(u), u))
+        interval, alone = c.base_interval[zone_of[nearest]], math.ceil(self._alone_s(nearest) / 60)
+        cadence, cadence2 = (shortest_cadence(self.round_trip, k, s) for k in (best.kept, need))
+        queue = round(best.queue_min)
+        params = {"n": str(len(units)), "units": ", ".join(units), "limit": str(limit), "kept": str(best.kept),
+                  "round_trip": str(self.round_trip), "cadence": str(cadence), "handover": str(h),
+                  "trip": str(self.trip), "queue_en": f" and {queue} min in the lab's queue" if queue else "",
+                  "queue_zh": f"、实验室排队 {queue} 分钟" if queue else "",
+                  "left": str(max(0, math.floor(left(best.kept)))),
+                  "need": str(interval + alone), "interval": str(interval), "alone": str(alone),
+                  "add": str(need - best.kept), "vehicles": str(need), "cadence2": str(cadence2),
+                  "left2": str(math.floor(left(need)))}
+        return units, Explanation(
+            where="station",
+            problem=f"{len(units)} unit(s) ({params['units']}) cannot be collected within the {limit}-min age limit "
+                    f"because the shuttles leave too rarely: the station keeps {best.kept} vehicle(s) for them and a "
+                    f"round trip to the lab takes {self.round_trip} min, so a shuttle leaves every {cadence} min; the "
+                    f"{h}-min station handover, that wait and {self.trip} min to the lab with its handover"
+                    f"{params['queue_en']} leave {params['left']} min from swab to "
+                    f"station, and the nearest of these units needs {interval + alone} min (a {interval}-min interval "
+                    f"and a {alone}-min loop)",
+            fix=f"give the station {need - best.kept} more vehicle(s): {need} shuttles leave every {cadence2} min, "
+                f"which leaves {params['left2']} min; or a nearer lab or transfer point",
+            code="shuttles_too_rare", params=params)
 
     def _capacity_problems(self, c: Collection, loops: list) -> list[Explanation]:
         out = []

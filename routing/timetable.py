@@ -59,18 +59,16 @@ def timetable(s: Scenario, service: dict[str, UnitService], net: Network, c: Col
     """
     p = s.parameters
     pool, per_box = p.pooling_ratio, p.tubes_per_box
-    last_pick: dict[str, float | None] = {u: None for u in service}
     done: dict[str, bool] = {u: False for u in service}
     vehicle_of = {k: v for k, v in c.dispatch.vehicle.items()}
     order = sorted(range(len(c.runs)), key=lambda k: (c.runs[k].depart, c.runs[k].zone, c.runs[k].base, k))
     relay_at = {(r.zone, r.interval, r.depart): r for r in c.relays}
-    out = []
-    carried: dict[tuple, list] = defaultdict(list)  # relay key -> (tubes, oldest) of its runs
+    timed = []  # (k, run, [(unit, minute)], back)
     for k in order:
         run = c.runs[k]
         here = 0 if run.base == STATION else net.index[run.base]
         clock = run.depart * 60
-        stops = []
+        visits = []
         for u in run.units:
             if done[u]:
                 continue
@@ -78,19 +76,21 @@ def timetable(s: Scenario, service: dict[str, UnitService], net: Network, c: Col
             clock += int(net.seconds[here, node])
             here = node
             at = clock / 60
-            sv = service[u]
-            stops.append(_pickup(u, at, sv, last_pick[u], pool, per_box))
-            last_pick[u] = at
-            done[u] = at >= sv.finish
+            visits.append((u, at))
+            done[u] = at >= service[u].finish
             clock += HANDOVER_S
-        if not stops:
+        if not visits:
             continue
         base = 0 if run.base == STATION else net.index[run.base]
         clock += int(net.seconds[here, base])
-        back = math.ceil(clock / 60)
+        timed.append((k, run, visits, math.ceil(clock / 60)))
+    picked = _pickups(timed, service, pool, per_box)
+    out = []
+    carried: dict[tuple, list] = defaultdict(list)  # relay key -> (tubes, oldest) of its runs
+    for k, run, visits, back in timed:
         relay = relay_at.get((run.zone, run.interval, run.depart)) if run.base != STATION else None
-        lp = Loop(depart=run.depart, back=back, stops=stops, interval_min=run.interval,
-                  handover_at="" if run.base == STATION else run.base,
+        lp = Loop(depart=run.depart, back=back, stops=[picked[(k, i)] for i in range(len(visits))],
+                  interval_min=run.interval, handover_at="" if run.base == STATION else run.base,
                   at_station=None if relay is None else relay.at_station)
         out.append((run, vehicle_of.get(k), lp))
         if relay is not None:
@@ -162,6 +162,26 @@ def _when(sv: UnitService, people: float) -> float:
     """Minute by which ``people`` had been swabbed (inverse of the curve)."""
     k = int(np.searchsorted(sv.sampled, people - 1e-9, side="left"))
     return float(sv.t0 + min(k, len(sv.sampled) - 1))
+
+
+def _pickups(timed, service: dict[str, UnitService], pool: int, per_box: int) -> dict[tuple[int, int], Pickup]:
+    """Each visit's pickup, ``(run, stop) -> Pickup``, counted at each unit in the order the vans arrive.
+
+    Runs are timed in the order they leave, but a long run that left first can reach a unit after a short one
+    that left later: what a pickup takes is counted from the unit's previous pickup in time, never from the
+    previous one timed.
+    """
+    at_unit: dict[str, list] = defaultdict(list)
+    for k, _run, visits, _back in timed:
+        for i, (u, at) in enumerate(visits):
+            at_unit[u].append((at, k, i))
+    out = {}
+    for u, visits in at_unit.items():
+        prev = None
+        for at, k, i in sorted(visits):
+            out[(k, i)] = _pickup(u, at, service[u], prev, pool, per_box)
+            prev = at
+    return out
 
 
 def _pickup(unit, at, sv: UnitService, prev, pool, per_box) -> Pickup:

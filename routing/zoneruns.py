@@ -325,29 +325,40 @@ class ZoneRunner:
                 yield d, active
 
     def _build_large(self, plan: ZonePlan) -> ZoneRuns:
-        """A zone too big to enumerate: the VRPTW engine's loops at each run time, and a bound."""
+        """A zone too big to enumerate: the VRPTW engine's loops at each run time, and a bound.
+
+        Loops fit the interval less the station handover; a unit only a longer loop reaches (within what the age
+        budget leaves, as in an enumerated zone) is on loops of its own kind, driven by vehicles taking turns."""
         runs, lower = [], []
         unreachable = set()
+        unit_of = {self.net.index[u]: u for u in plan.units}
         for interval in sorted(set(plan.intervals)):
-            limit = min(self.limits.station_s(interval), 60.0 * (interval - self.limits.handover_min))
+            longest = self.limits.station_s(interval)
+            limit = min(longest, 60.0 * (interval - self.limits.handover_min))
             units = [u for u, c in zip(plan.units, plan.intervals) if c == interval]
-            far = {u for u in units if self.alone_s(u) > limit}
+            far = {u for u in units if self.alone_s(u) > longest}
+            turns = {u for u in units if u not in far and self.alone_s(u) > limit}
             unreachable |= far
-            idx = {u: self.net.index[u] for u in units if u not in far}
-            mask = sum(1 << k for k, u in enumerate(plan.units) if u in idx)
-            for d, active in self._grid(plan, interval, mask):
-                members = tuple(self.net.index[plan.units[k]] for k in range(len(plan.units)) if active >> k & 1)
-                key = (members, limit)
-                if key not in self._heuristic:
-                    self._heuristic[key] = heuristic_loops(self.net.seconds, 0, list(members), int(limit), self.seed)
-                    self._bounds[key] = cover_bound(self.net.seconds, 0, list(members), limit)
-                lower.append((d, self._bounds[key], False))
-                unit_of = {self.net.index[u]: u for u in plan.units}
-                for loop in self._heuristic[key]:
-                    path = [0, *loop, 0]
-                    seconds = int(sum(self.net.seconds[a, b] for a, b in zip(path, path[1:]))) + HANDOVER_S * len(loop)
-                    runs.append(Run(plan.zone, interval, d, STATION, tuple(unit_of[x] for x in loop), seconds,
-                                    d + math.ceil(seconds / 60) + self.limits.handover_min))
+            mask = sum(1 << k for k, u in enumerate(plan.units) if u in units and u not in far | turns)
+            tmask = sum(1 << k for k, u in enumerate(plan.units) if u in turns)
+            for d, active in self._grid(plan, interval, mask | tmask):
+                bound = 0
+                for part, cap in ((active & mask, limit), (active & tmask, longest)):
+                    if not part:
+                        continue
+                    members = tuple(self.net.index[plan.units[k]] for k in range(len(plan.units)) if part >> k & 1)
+                    key = (members, cap)
+                    if key not in self._heuristic:
+                        self._heuristic[key] = heuristic_loops(self.net.seconds, 0, list(members), int(cap), self.seed)
+                        self._bounds[key] = cover_bound(self.net.seconds, 0, list(members), cap)
+                    bound += self._bounds[key]
+                    for loop in self._heuristic[key]:
+                        path = [0, *loop, 0]
+                        seconds = int(sum(self.net.seconds[a, b] for a, b in zip(path, path[1:])))
+                        seconds += HANDOVER_S * len(loop)
+                        runs.append(Run(plan.zone, interval, d, STATION, tuple(unit_of[x] for x in loop), seconds,
+                                        d + math.ceil(seconds / 60) + self.limits.handover_min))
+                lower.append((d, bound, False))
         return ZoneRuns(tuple(runs), (), zone_bound(lower, ()), False, tuple(sorted(unreachable)), tuple(lower))
 
 

@@ -500,6 +500,20 @@ LABELS.update({
     "fix_unit_unreachable": ("在附近设接力点并给该片增派车辆、换用更近的实验室或转运点，或缩短收样间隔并增加转运车",
                              "give its zone a vehicle based nearer (a meeting point for a relay), a nearer lab or "
                              "transfer point, or a shorter interval with more shuttles"),
+    "why_shuttles_too_rare": ("{n} 个检测单元（{units}）不能在 {limit} 分钟时限内送检，原因是转运车发车太少：中转站留给转运的车只有 "
+                              "{kept} 辆，往返实验室一趟要 {round_trip} 分钟，所以每 {cadence} 分钟才发一趟车；中转站交接 "
+                              "{handover} 分钟、等车、送到实验室及交接 {trip} 分钟{queue_zh}之后，从采样到送达中转站只剩 "
+                              "{left} 分钟，而其中最近的单元也要 {need} 分钟（收样间隔 {interval} 分钟加单跑 {alone} 分钟）",
+                              "{n} unit(s) ({units}) cannot be collected within the {limit}-min age limit because the "
+                              "shuttles leave too rarely: the station keeps {kept} vehicle(s) for them and a round trip "
+                              "to the lab takes {round_trip} min, so a shuttle leaves every {cadence} min; the "
+                              "{handover}-min station handover, that wait and {trip} min to the lab with its "
+                              "handover{queue_en} leave {left} min from swab to station, and the nearest of these "
+                              "units needs {need} min (a {interval}-min interval and a {alone}-min loop)"),
+    "fix_shuttles_too_rare": ("给中转站增加 {add} 辆车：{vehicles} 辆转运车每 {cadence2} 分钟发一趟，可留出 {left2} 分钟；"
+                              "或换用更近的实验室或转运点",
+                              "give the station {add} more vehicle(s): {vehicles} shuttles leave every {cadence2} min, "
+                              "which leaves {left2} min; or a nearer lab or transfer point"),
     "why_fleet_short": ("按每 {cadence} 分钟收样，全镇还差 {lack} 辆车：借车、调片、延长间隔、接力按情景文件允许的都用上后，"
                         "仍有 {runs} 趟收样没有车（最早在{zone}片）",
                         "the town lacks {lack} vehicle(s) for a {cadence}-minute cadence: with lending, moves, longer "

@@ -12,8 +12,10 @@ single vehicle would need one loop of at most 25 min through all four, and the s
 
 import json
 
+import numpy as np
 import pytest
 
+from natplan.cli.plan import explain
 from natplan.models.scenario import Scenario
 from natplan.routing.couriers import plan_couriers
 from natplan.scheduler.verify.fleet import (
@@ -146,3 +148,48 @@ def test_the_strict_sentence_counts_shuttles_and_couriers(lend):
     res, _ = planned(s)
     # strict loops need two couriers and one shuttle; the town has one van and six station vehicles
     assert (res.routing.fleet.strict_needed, res.routing.fleet.available) == (3, 7)
+
+
+def test_a_far_unit_of_a_zone_too_big_to_enumerate_is_collected_by_vehicles_taking_turns():
+    # 12 units 0.5 km round the station and F1 8 km east: F1 alone is 2 x 15.6 min with a 2-min handover, 33.2 min,
+    # longer than the 25 min a loop may take every 30 min, but well within what the age limit leaves, so (as in an
+    # enumerated zone) vehicles take turns on it.  13 units are too many to enumerate: before, the VRPTW loops of
+    # the zone dropped F1 and no check named it (verify: "unit F1 is never collected")
+    ring = {f"N{k:02d}": (0.5 * np.cos(k * np.pi / 6), 0.5 * np.sin(k * np.pi / 6)) for k in range(12)}
+    s = fleet_town({**ring, "F1": (8, 0)}, [{"id": "Z1", "units": [*ring, "F1"], "vehicles": 3}])
+    res, plan = planned(s)
+    assert res.problems == [] and verified(s, plan) == []
+    zone = res.routing.zones[0]
+    assert not zone.minimum_proven
+    far = sorted((lp.depart, st.time) for r in zone.routes for lp in r.loops for st in lp.stops if st.unit == "F1")
+    assert far == [(510, 526), (540, 556), (570, 586), (600, 616)]  # every 30 min from 08:30 to 10:00, 15.6 min out
+    assert sum(st.tubes for r in zone.routes for lp in r.loops for st in lp.stops if st.unit == "F1") == 12
+
+
+def far_lab_town(station_vehicles: int) -> Scenario:
+    """N1 1 km east (a 6-min loop alone) and N2 3 km east; the lab 64 min from the station (10-min handover)."""
+    data = fleet_town({"N1": (1, 0), "N2": (3, 0)}, [{"id": "Z1", "units": ["N1", "N2"]}],
+                      station_vehicles=station_vehicles).model_dump()
+    data["lab"]["travel_min"] = 64
+    return Scenario.model_validate(data)
+
+
+def test_units_out_of_reach_because_the_shuttles_leave_too_rarely_are_said_once_with_the_vehicles_to_add():
+    # one station vehicle drives 64 + 10 + 64 = 138 min to the lab and back: a shuttle every 140 min.  240 - 5
+    # (station handover) - 140 (the wait) - 74 (the trip and the lab's handover) leaves 21 min from swab to
+    # station, and even N1 needs a 30-min interval and its 6-min loop (36).  Two shuttles leave every 70 min: 91.
+    res, _ = planned(far_lab_town(1))
+    [e] = res.problems
+    assert (e.where, e.code) == ("station", "shuttles_too_rare")
+    assert {k: e.params[k] for k in ("units", "kept", "round_trip", "cadence", "trip", "left", "need", "add",
+                                     "vehicles", "cadence2", "left2")} == {
+        "units": "N1, N2", "kept": "1", "round_trip": "138", "cadence": "140", "trip": "74", "left": "21",
+        "need": "36", "add": "1", "vehicles": "2", "cadence2": "70", "left2": "91"}
+    assert e.fix.startswith("give the station 1 more vehicle(s): 2 shuttles leave every 70 min")
+    zh = explain("车镇.yaml", e, "zh")
+    assert "每 140 分钟才发一趟车" in zh and "只剩 21 分钟" in zh and "建议: 给中转站增加 1 辆车" in zh
+    # and the fix works: with a second station vehicle the town is planned and verify passes
+    s = far_lab_town(2)
+    res, plan = planned(s)
+    assert res.problems == [] and verified(s, plan) == []
+    assert res.routing.shuttles.vehicles == ["V1", "V2"] and res.routing.shuttles.worst_age_min <= 240
