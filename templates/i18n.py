@@ -409,7 +409,7 @@ LABELS.update({
                             "采完，晚 {late} 分钟）",
                             "{unit} {name} opens at {open}, after the deadline {deadline} (group {group} gets there "
                             "only then and finishes at {close}, {late} min late)"),
-    "fix_late_unit_opens": ("增加能更早到达 {unit} 的检测组、把它的网格调到截止前开放的检测单元，或把截止时间推后 {late} 分钟"
+    "fix_late_unit_opens": ("增加能更早到达 {unit} 的检测组、把它的网格调到 {deadline} 前开放的检测单元，或把截止时间推后 {late} 分钟"
                             "（parameters.deadline）",
                             "add a group that can reach {unit} earlier, move its grids to units open before "
                             "{deadline}, or move the deadline {late} min later (parameters.deadline)"),

@@ -102,7 +102,7 @@ def test_a_unit_that_opens_after_the_deadline_is_not_given_a_backwards_time_rang
         "60 min later (parameters.deadline)")
     assert explain("x.yaml", e, "zh") == (
         "x.yaml: U2: U2 甲村西检测点 到 13:20 才开始采样，已过截止时间 13:00（检测组 T1 这时才到，14:00 采完，晚 60 分钟） — "
-        "建议: 增加能更早到达 U2 的检测组、把它的网格调到截止前开放的检测单元，或把截止时间推后 60 分钟（parameters.deadline）")
+        "建议: 增加能更早到达 U2 的检测组、把它的网格调到 13:00 前开放的检测单元，或把截止时间推后 60 分钟（parameters.deadline）")
 
 
 def test_closed_units_and_idle_groups_are_one_line_each(tiny):
@@ -142,12 +142,12 @@ def test_a_deadline_too_early_names_the_deadline_that_would_do(tiny):
     assert (e.code, e.problem, e.fix) == (
         "days_hours",
         "the units are open only 08:00–09:00, and no plan of these groups samples its 348 walk-in people in those "
-        "hours: it takes 3 days, and 1 allowed (the plan finishes on day 3 at 10:49)",
+        "hours: it takes 3 days, and 1 allowed (the plan finishes on day 3 at 10:31)",
         "move the deadline to 11:49 or later (parameters.deadline; no plan of these groups finishes earlier), add "
         "groups, or allow 3 days (parameters.round_days: 3)")
     assert explain("x.yaml", e, "zh") == (
         "x.yaml: town: 检测单元只在 08:00–09:00 开放，现有检测组在这段时间内采不完到点采样的 348 人：需要 3 天，只允许 1 天"
-        "（方案第 3 天 10:49 采完） — 建议: 把截止时间推后到 11:49 或更晚（parameters.deadline；现有检测组不可能更早完成）、"
+        "（方案第 3 天 10:31 采完） — 建议: 把截止时间推后到 11:49 或更晚（parameters.deadline；现有检测组不可能更早完成）、"
         "增加检测组，或允许 3 天（parameters.round_days: 3）")
 
 
