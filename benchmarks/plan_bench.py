@@ -5,6 +5,7 @@ Usage (from the repo root)::
     .venv/bin/python benchmarks/plan_bench.py                  # Xiagezhuang stages + 50,000-grid city (60 s)
     .venv/bin/python benchmarks/plan_bench.py --city-time 10 --city-jobs 5000 --city-units 500
     .venv/bin/python benchmarks/plan_bench.py --no-city
+    .venv/bin/natplan plan scenarios/qingdao.yaml -o out/qingdao --no-township-print        # first, once (3 min)
     .venv/bin/python benchmarks/plan_bench.py --no-city --repeat 0 --city-sets out/qingdao   # 135 township sets
 
 Prints one table row per stage (wall and CPU seconds, CPU counting the
@@ -16,7 +17,10 @@ times: wall, and CPU of it and its workers; median against the 5 s
 target), the assignment's objective, bound and gap for the town and the
 city, and a summary line.  ``--city-sets OUT`` prints every township of a
 city planned into OUT with ``--no-township-print`` again, two townships at
-a time (against the 5-minute target for Qingdao's 135).  The load average
+a time, biggest first, ``--sets-repeat`` times (the median against the
+5-minute target for Qingdao's 135), with the CPU seconds per township of the
+worker (Python: views, workbook, page, notices) and of its typesetting
+process (Typst).  The load average
 is printed beside the times: on a loaded machine compare CPU times, not
 wall times.
 """
@@ -97,31 +101,75 @@ def printed_set(plan, loaded, repeat: int) -> list[tuple[float, float]]:
     return runs
 
 
-def _township_set(folder: str) -> int:
-    """In a worker: print one township folder's set (like ``natplan print``); the number of files."""
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of the live process *pid* so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _township_set(folder: str) -> tuple[str, float, float, float]:
+    """In a worker: print one township folder's set (like ``natplan print``); (folder, wall s, CPU s of this
+    worker, CPU s of its typesetting process)."""
     from natplan.models.loader import load_scenario
     from natplan.models.plan import Plan
     from natplan.routing.network import TRAVEL
     from natplan.templates.outputs import render_outputs
+    from natplan.templates.typeset import typesetter
 
+    ts = typesetter()
+    t, c, tc = time.perf_counter(), time.process_time(), _process_cpu(ts.pid)
     loaded = load_scenario(Path(folder) / "scenario.yaml", travel=TRAVEL)
     plan = Plan.model_validate_json((Path(folder) / "plan.json").read_text(encoding="utf-8"))
-    files, _ = render_outputs(plan, loaded.scenario, loaded.geometry, printed_at="2022-03-12 20:00")
-    return len(files)
+    render_outputs(plan, loaded.scenario, loaded.geometry, printed_at="2022-03-12 20:00", pool=ts)
+    return folder, time.perf_counter() - t, time.process_time() - c, _process_cpu(ts.pid) - tc
 
 
-def city_sets(out: Path, workers: int) -> tuple[int, float]:
-    """(townships, wall s) to print every township set of a city plan folder, *workers* at a time."""
+def _warm(_: int) -> None:
+    """In a worker: start its typesetting process (as ``natplan plan`` starts them before solving)."""
+    from natplan.templates.typeset import typesetter
+
+    typesetter()
+    time.sleep(1.0)  # so that each worker gets one of these
+
+
+def city_sets(out: Path, workers: int) -> tuple[float, list[tuple[str, float, float, float]]]:
+    """Print every township set of a city plan folder, *workers* at a time, biggest first (as ``natplan plan``
+    orders its jobs): (wall s of the whole, (folder, wall s, CPU s Python, CPU s Typst) per township)."""
     from natplan.processes import stop_pool, worker_pool
 
-    folders = sorted(str(p.parent) for p in (out / "townships").glob("*/plan.json"))
+    folders = sorted((str(p.parent) for p in (out / "townships").glob("*/plan.json")),
+                     key=lambda f: -(Path(f) / "plan.json").stat().st_size)
     pool = worker_pool(max_workers=workers)
     try:
+        list(pool.map(_warm, range(workers)))
         t = time.perf_counter()
-        list(pool.map(_township_set, folders))
-        return len(folders), time.perf_counter() - t
+        rows = list(pool.map(_township_set, folders))
+        return time.perf_counter() - t, rows
     finally:
         stop_pool(pool)
+
+
+def city_sets_line(out: Path, workers: int, repeat: int) -> str:
+    """Print a city's township sets *repeat* times: a line per run, and the summary's figure (median wall of
+    the runs against the 5-minute target for Qingdao's 135, CPU per township)."""
+    walls, rows = [], []
+    for k in range(1, repeat + 1):
+        wall, rows = city_sets(out, workers)
+        walls.append(wall)
+        cpu = sum(r[2] + r[3] for r in rows)
+        print(f"township sets run {k}: {len(rows)} in {wall:6.1f} s wall on {workers} processes, CPU {cpu:6.1f} s "
+              f"(Python {sum(r[2] for r in rows):.1f}, Typst {sum(r[3] for r in rows):.1f}); load {_load()}")
+    n, median = len(rows), statistics.median(walls)
+    per = [r[2] + r[3] for r in rows]
+    cpu = sum(per)
+    return (f"{n} township sets printed in {median:.0f} s wall, median of {len(walls)} on {workers} processes (target "
+            f"300 s for Qingdao's 135: {'met' if median <= 300 else 'NOT met'}; load {_load()}); per township "
+            f"median {statistics.median(r[1] for r in rows):.2f} s wall, {statistics.median(per):.2f} s CPU "
+            f"(Python {statistics.median(r[2] for r in rows):.2f}, Typst {statistics.median(r[3] for r in rows):.2f}); "
+            f"all {cpu:.0f} s CPU, {cpu / workers:.0f} s on {workers} idle cores")
 
 
 def whole_command(path: Path, repeat: int, time_limit: float | None) -> list[tuple[float, float]]:
@@ -169,6 +217,8 @@ def main(argv=None) -> int:
     ap.add_argument("--city-sets", type=Path, default=None,
                     help="a city plan folder (natplan plan CITY --no-township-print): print every township's set")
     ap.add_argument("--workers", type=int, default=2, help="processes for --city-sets")
+    ap.add_argument("--sets-repeat", type=int, default=3,
+                    help="times to print the --city-sets townships (the median is the figure; 1 for one honest run)")
     args = ap.parse_args(argv)
 
     print(f"load average before: {_load()} (1, 5, 15 min) on {os.cpu_count()} cores")
@@ -225,9 +275,7 @@ def main(argv=None) -> int:
     if city:
         line += f"; city {args.city_jobs:,}x{args.city_units:,}: {city[0]:.0f}s, gap {100 * city[1].gap:.2f}%"
     if args.city_sets is not None:
-        n, wall = city_sets(args.city_sets, args.workers)
-        line += (f"; {n} township sets printed in {wall:.0f} s on {args.workers} processes (target 300 s for "
-                 f"Qingdao's 135: {'met' if wall <= 300 else 'NOT met'}; load {_load()})")
+        line += "; " + city_sets_line(args.city_sets, args.workers, args.sets_repeat)
     print(line)
     return 0
 

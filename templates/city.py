@@ -2,15 +2,12 @@
 
 ``city_files(plan, loaded, lang, printed_at)`` gives ``city.pdf``,
 ``index.html`` and ``city.xlsx``; each township's own printed set lies in
-its folder.  All formatting is here; ``city.html`` only lays it out.
+its folder.  All formatting is here, in one view model (:func:`city_view`):
+``print/city.typ`` lays it out for print (Typst) and ``city.html`` for a
+screen, so both show the same words and figures.
 """
 
 from __future__ import annotations
-
-import base64
-import io
-import tempfile
-from pathlib import Path
 
 from natplan.models.city import LoadedCity
 from natplan.models.city_plan import CityPlan
@@ -47,53 +44,85 @@ def _num(v, fmt="{:,}") -> str:
     return "—" if v is None else fmt.format(v)
 
 
-def city_map_png(plan: CityPlan, loaded: LoadedCity, lang: str = "zh") -> bytes:
-    """Townships coloured by finish time, labs as triangles, OSM attribution in the corner."""
-    import matplotlib
+FINISH_COLOURS = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]  # ColorBrewer YlOrRd, later is darker
+NOT_PLANNED = "#cccccc"
+LAB_COLOUR = "#1f4e9e"
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import cm, colors
 
-    from natplan.templates.render import register_matplotlib_font
-    from natplan.templates.town_map import polygons
+def finish_classes(plan: CityPlan) -> list[int]:
+    """The upper ends of the finish-time classes of the map (minutes), one per colour of
+    :data:`FINISH_COLOURS`, equal steps from the earliest to the latest finish; none when nothing was planned."""
+    finish = [r.kpis.finish for r in plan.townships if r.kpis]
+    if not finish:
+        return []
+    lo, hi = min(finish), max(finish)
+    n = len(FINISH_COLOURS) if hi > lo else 1
+    return [round(lo + (hi - lo) * (k + 1) / n) for k in range(n)]
 
-    register_matplotlib_font()
+
+def finish_colour(minute: float, classes: list[int]) -> str:
+    """The map colour of a township finishing at *minute*."""
+    for colour, top in zip(FINISH_COLOURS, classes):
+        if minute <= top:
+            return colour
+    return FINISH_COLOURS[len(classes) - 1]
+
+
+def city_map_svg(plan: CityPlan, loaded: LoadedCity, credit: str = "") -> str:
+    """The city as SVG text: townships coloured by finish time (:func:`finish_classes`; grey when not
+    planned), the city's outline, labs as blue triangles, *credit* in the corner.  The same SVG goes into
+    city.pdf and index.html."""
+    from html import escape
+
+    from natplan.templates.town_map import Frame, _open, polygons
+
+    city = loaded.city
+    shapes = [loaded.geometry] if loaded.geometry is not None else []
+    shapes += [g for g in loaded.township_geometry.values() if g is not None]
+    bounds = [g.bounds for g in shapes] or [(lab.location.lon, lab.location.lat) * 2 for lab in city.labs]
+    frame = Frame([b[0] for b in bounds] + [b[2] for b in bounds], [b[1] for b in bounds] + [b[3] for b in bounds],
+                  margin=0.03)
+    tolerance = 1.0 / frame.scale  # one SVG unit: finer detail is not drawn
+    classes = finish_classes(plan)
     finish = {r.id: r.kpis.finish for r in plan.townships if r.kpis}
-    values = list(finish.values()) or [0]
-    norm = colors.Normalize(vmin=min(values), vmax=max(max(values), min(values) + 1))
-    cmap = matplotlib.colormaps["YlOrRd"]
-    fig, ax = plt.subplots(figsize=(7.5, 5.0), dpi=110)
 
-    def draw(geom, face, edge, lw):
+    def area(geom, fill: str, stroke: str, width: float) -> list[str]:
+        out = []
         for poly in polygons(geom):
-            x, y = poly.exterior.xy
-            ax.fill(x, y, facecolor=face, edgecolor=edge, linewidth=lw)
+            poly = poly.simplify(tolerance, preserve_topology=True)
+            rings = [frame.path(poly.exterior.coords) + " Z"] + [frame.path(r.coords) + " Z" for r in poly.interiors]
+            out.append(f'<path d="{" ".join(rings)}" fill="{fill}" fill-rule="evenodd" stroke="{stroke}" '
+                       f'stroke-width="{width}"/>')
+        return out
 
+    out = _open(frame)
     if loaded.geometry is not None:
-        draw(loaded.geometry, "#f4f4f4", "#555", 0.8)
-    for t in loaded.city.townships:
+        out += area(loaded.geometry, "#f4f4f4", "#555555", 1.2)
+    for t in city.townships:
         geom = loaded.township_geometry.get(t.id)
-        if geom is None:
-            continue
-        face = cmap(norm(finish[t.id])) if t.id in finish else "#cccccc"
-        draw(geom, face, "#777", 0.3)
-    for lab in loaded.city.labs:
-        ax.plot(lab.location.lon, lab.location.lat, marker="^", color="#1f4e9e", markersize=7)
-    sm = cm.ScalarMappable(norm=norm, cmap=cmap)
-    bar = fig.colorbar(sm, ax=ax, fraction=0.035, pad=0.02)
-    bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_clock(v)))
-    bar.set_label(LABELS[lang]["finish"])
-    ax.set_aspect(1 / 0.81)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    attribution = loaded.city.region.attribution or ""
-    ax.text(0.99, 0.01, attribution.split(",")[0], transform=ax.transAxes, ha="right", va="bottom", fontsize=6)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+        if geom is not None:
+            fill = finish_colour(finish[t.id], classes) if t.id in finish else NOT_PLANNED
+            out += area(geom, fill, "#777777", 0.4)
+    for lab in city.labs:
+        x, y = frame.xy(lab.location.lon, lab.location.lat)
+        out.append(f'<polygon points="{x},{round(y - 6, 1)} {round(x - 5.5, 1)},{round(y + 4, 1)} '
+                   f'{round(x + 5.5, 1)},{round(y + 4, 1)}" fill="{LAB_COLOUR}" stroke="#ffffff" stroke-width="0.8"/>')
+    if credit:
+        out.append(f'<text x="{frame.width - 4}" y="{frame.height - 4}" font-size="8" text-anchor="end" '
+                   f'fill="#333333">{escape(credit)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def map_legend(plan: CityPlan, lang: str = "zh") -> list[dict]:
+    """The map's key: a colour and its words (finish up to a time; not planned).  The labs' triangles are
+    named by the caption."""
+    L = LABELS[lang]
+    classes = finish_classes(plan)
+    key = [{"color": c, "label": f"≤ {format_clock(top)}"} for c, top in zip(FINISH_COLOURS, classes)]
+    if any(not r.planned for r in plan.townships):
+        key.append({"color": NOT_PLANNED, "label": L["failed"]})
+    return key
 
 
 def city_tables(plan: CityPlan, lang: str = "zh") -> dict:
@@ -134,7 +163,7 @@ def city_xlsx(tables: dict, title: str, date: str, lang: str = "zh") -> bytes:
     """Sheets: KPIs, districts, labs, townships; laid out like the plan's workbook (A4, header frozen)."""
     from datetime import datetime
 
-    from natplan.templates.excel import add_sheet, new_workbook, workbook_bytes
+    from natplan.templates.excel import add_sheet, new_workbook
 
     L = LABELS[lang]
     stamp = datetime.fromisoformat(date)
@@ -143,22 +172,52 @@ def city_xlsx(tables: dict, title: str, date: str, lang: str = "zh") -> bytes:
     add_sheet(wb, "districts", tables["district_headers"], tables["districts"], landscape=True)
     add_sheet(wb, "labs", tables["lab_headers"], tables["labs"], landscape=True)
     add_sheet(wb, "townships", tables["township_headers"], tables["townships"], landscape=True)
-    return workbook_bytes(wb, stamp)
+    return wb.to_bytes()
+
+
+def city_view(plan: CityPlan, loaded: LoadedCity, lang: str = "zh", printed_at: str = "") -> dict:
+    """The city overview's view model: every word and figure that city.pdf (``print/city.typ``) and
+    index.html (``city.html``) show, the map as SVG text included, so that both faces read the same.
+
+    Parameters
+    ----------
+    plan, loaded
+        The joined city plan and the city file it was made from.
+    lang
+        "zh" or "en".
+    printed_at
+        The print time on the pages.
+
+    Returns
+    -------
+    dict
+        Plain data (JSON-ready): labels ``L``, the title lines, the map and its key, and the tables of
+        :func:`city_tables`.
+    """
+    from natplan.templates.views import credit
+
+    city = loaded.city
+    L = LABELS[lang]
+    attribution = credit(city.region.attribution, lang)
+    start, deadline = format_clock(city.parameters.start, missing="—"), format_clock(city.parameters.deadline, missing="—")
+    return {
+        "lang": lang, "html_lang": "en" if lang == "en" else "zh-CN", "L": L, "title": L["title"],
+        "city_name": city.name, "round_date": city.parameters.date, "printed_label": f"{L['printed']} {printed_at}",
+        "round_label": f"{L['round']} {start}–{deadline}", "attribution": attribution,
+        "map": city_map_svg(plan, loaded, attribution), "legend": map_legend(plan, lang),
+        **city_tables(plan, lang),
+    }
 
 
 def city_files(plan: CityPlan, loaded: LoadedCity, lang: str = "zh", printed_at: str = "") -> dict[str, bytes]:
-    """city.pdf, index.html and city.xlsx of the city overview."""
-    from natplan.templates.render import render_html, write_pdf
+    """city.pdf (laid out by Typst), index.html (self-contained: the font subset embedded, no file paths)
+    and city.xlsx of the city overview, from one view model (:func:`city_view`)."""
+    from natplan.templates.render import render_html
+    from natplan.templates.typeset import typesetter
+    from natplan.templates.webfont import embed_font
 
-    city = loaded.city
-    tables = city_tables(plan, lang)
-    png = city_map_png(plan, loaded, lang)
-    html = render_html(
-        "city.html", lang="en" if lang == "en" else "zh-CN", city_name=city.name, round_date=city.parameters.date,
-        printed_at=printed_at, start=format_clock(city.parameters.start, missing="—"), deadline=format_clock(city.parameters.deadline, missing="—"),
-        L=LABELS[lang], attribution=city.region.attribution or "", map_png=base64.b64encode(png).decode(),
-        **tables,
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        pdf = Path(write_pdf(html, Path(tmp) / "city.pdf")).read_bytes()
-    return {"city.pdf": pdf, "index.html": html.encode(), "city.xlsx": city_xlsx(tables, city.name, city.parameters.date, lang)}
+    view = city_view(plan, loaded, lang, printed_at)
+    pdf = typesetter().submit(view, "city")
+    html = embed_font(render_html("city.html", **view))
+    return {"city.pdf": pdf.result(), "index.html": html.encode("utf-8"),
+            "city.xlsx": city_xlsx(view, loaded.city.name, loaded.city.parameters.date, lang)}

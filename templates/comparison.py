@@ -1,17 +1,15 @@
 """The what-if comparison as a table, charts, a workbook, a web page and a PDF.
 
 :func:`comparison_view` turns the rows of :func:`natplan.scheduler.whatif.compare`
-into labelled cells (all formatting decisions here); the template only
-lays them out.
+into labelled cells (all formatting decisions here); :func:`comparison_page`
+is the whole page's view model, which ``print/comparison.typ`` lays out for
+print (Typst) and ``comparison.html`` for a screen.
 """
 
 from __future__ import annotations
 
-import base64
 import io
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from natplan.models.clock import format_clock as hm
@@ -63,8 +61,10 @@ def fleet_sentences(rows: list[VariantResult], lang: str = "zh") -> list[str]:
     return out
 
 
-def charts(rows: list[VariantResult], vary: list[tuple[str, list]], lang: str = "zh") -> list[tuple[str, bytes, str]]:
-    """Finish time and peak queue against the first varied resource, one line per value of the second."""
+def charts(rows: list[VariantResult], vary: list[tuple[str, list]], lang: str = "zh",
+           fmt: str = "png") -> list[tuple[str, bytes, str]]:
+    """Finish time and peak queue against the first varied resource, one line per value of the second:
+    ``(file name, bytes, caption)`` of each, as PNG or (*fmt* ``"svg"``) SVG, the same bytes for the same rows."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -96,9 +96,13 @@ def charts(rows: list[VariantResult], vary: list[tuple[str, list]], lang: str = 
             ax.legend(fontsize=8)
         fig.tight_layout()
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", metadata={"Software": None})
+        if fmt == "svg":
+            with matplotlib.rc_context({"svg.hashsalt": "natplan"}):
+                fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        else:
+            fig.savefig(buf, format="png", metadata={"Software": None})
         plt.close(fig)
-        out.append((f"{metric}.png", buf.getvalue(), f"{label} — {t('cmp_' + x_key, lang)}"))
+        out.append((f"{metric}.{fmt}", buf.getvalue(), f"{label} — {t('cmp_' + x_key, lang)}"))
     return out
 
 
@@ -106,36 +110,65 @@ def comparison_xlsx(headers: list[str], view: list[dict], scenario: Scenario) ->
     """One sheet, laid out like the plan's workbook (header frozen, A4 landscape)."""
     from datetime import datetime
 
-    from natplan.templates.excel import add_sheet, new_workbook, workbook_bytes
+    from natplan.templates.excel import add_sheet, new_workbook
 
     stamp = datetime.fromisoformat(scenario.parameters.date)
     wb = new_workbook(f"{scenario.name} {t('cmp_title', 'zh')}", stamp)
     add_sheet(wb, "compare", list(headers) + [t("cmp_why", "zh")],
               (r["cells"] + [""] * (len(headers) - len(r["cells"])) + [r["why"]] for r in view), landscape=True)
-    return workbook_bytes(wb, stamp)
+    return wb.to_bytes()
+
+
+def comparison_page(scenario: Scenario, vary: list[tuple[str, list]], rows: list[VariantResult], lang: str = "zh",
+                    printed_at: str = "") -> dict:
+    """The comparison's view model: every word, figure and chart (SVG text) that compare.pdf
+    (``print/comparison.typ``) and compare.html show, so that both read the same.
+
+    Parameters
+    ----------
+    scenario
+        The base scenario.
+    vary
+        The varied resources and their values, as given to ``natplan compare``.
+    rows
+        One result per variant.
+    lang
+        "zh" or "en".
+    printed_at
+        The print time on the pages.
+
+    Returns
+    -------
+    dict
+        Plain data (JSON-ready).
+    """
+    headers, view = comparison_view(rows, lang)
+    return {
+        "lang": lang, "html_lang": "en" if lang == "en" else "zh-CN", "title": t("cmp_title", lang),
+        "scenario_name": scenario.name, "round_date": scenario.parameters.date,
+        "printed_label": f"{t('cmp_printed', lang)} {printed_at}",
+        "L": {"varied": t("cmp_varied", lang), "deadline": t("cmp_deadline", lang), "why": t("cmp_why", lang)},
+        "varied": "; ".join(f"{t('cmp_' + k, lang)} {', '.join(hm(v) if k == 'deadline' else str(v) for v in vals)}"
+                            for k, vals in vary),
+        "deadline": hm(scenario.parameters.deadline), "headers": headers, "rows": view,
+        "notes": fleet_sentences(rows, lang),
+        "charts": [{"svg": svg[svg.index(b"<svg"):].decode("utf-8"), "caption": caption}  # no XML prologue: inline
+                   for _, svg, caption in charts(rows, vary, lang, "svg")],
+    }
 
 
 def comparison_files(scenario: Scenario, vary: list[tuple[str, list]], rows: list[VariantResult], lang: str = "zh",
                      printed_at: str = "") -> dict[str, bytes]:
-    """compare.xlsx, compare.html, compare.pdf and the chart PNGs."""
-    from natplan.templates.render import render_html, write_pdf
+    """compare.xlsx, compare.html (self-contained), compare.pdf (laid out by Typst) and the chart PNGs, the
+    page and the PDF from one view model (:func:`comparison_page`)."""
+    from natplan.templates.render import render_html
+    from natplan.templates.typeset import typesetter
+    from natplan.templates.webfont import embed_font
 
-    headers, view = comparison_view(rows, lang)
-    pngs = charts(rows, vary, lang)
-    html = render_html(
-        "comparison.html", lang="en" if lang == "en" else "zh-CN", scenario_name=scenario.name,
-        round_date=scenario.parameters.date, printed_at=printed_at,
-        L={"title": t("cmp_title", lang), "varied": t("cmp_varied", lang), "deadline": t("cmp_deadline", lang),
-           "printed": t("cmp_printed", lang), "why": t("cmp_why", lang)},
-        varied="; ".join(f"{t('cmp_' + k, lang)} {', '.join(hm(v) if k == 'deadline' else str(v) for v in vals)}"
-                         for k, vals in vary),
-        deadline=hm(scenario.parameters.deadline), headers=headers, rows=view,
-        charts=[{"data": base64.b64encode(png).decode(), "caption": caption} for _, png, caption in pngs],
-        notes=fleet_sentences(rows, lang),
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        pdf = Path(write_pdf(html, Path(tmp) / "compare.pdf")).read_bytes()
-    files = {"compare.xlsx": comparison_xlsx(headers, view, scenario), "compare.html": html.encode(),
-             "compare.pdf": pdf}
-    files.update({name: png for name, png, _ in pngs})
+    page = comparison_page(scenario, vary, rows, lang, printed_at)
+    pdf = typesetter().submit(page, "comparison")
+    files = {"compare.xlsx": comparison_xlsx(page["headers"], page["rows"], scenario),
+             "compare.html": embed_font(render_html("comparison.html", **page)).encode("utf-8")}
+    files.update({name: png for name, png, _ in charts(rows, vary, lang)})
+    files["compare.pdf"] = pdf.result()
     return files

@@ -7,13 +7,10 @@ their formats; household ranges stay text.  Every sheet prints on A4 with
 the plan's title in the header and "page N of M" in the footer, in the
 workbook's language.  The same plan gives the same bytes: the document's
 created/modified times are the round date, and every zip entry carries
-that date too (openpyxl would stamp "now").
+that date too.  The file is written by :mod:`natplan.templates.xlsx`.
 """
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -21,6 +18,7 @@ from natplan.models.plan import Plan
 from natplan.models.scenario import Scenario
 from natplan.templates.i18n import t
 from natplan.templates.views import Index, role_label, scenario_title
+from natplan.templates.xlsx import Styled, Workbook
 
 SHEETS = ["sheet_assignment", "sheet_slots", "sheet_units", "sheet_rosters", "sheet_routes",
           "sheet_shuttles", "sheet_home", "sheet_kpis", "sheet_warnings", "sheet_notes"]
@@ -38,93 +36,23 @@ def sheet_names(lang: str = "zh") -> list[str]:
     return [t(k, lang) for k in SHEETS]
 
 
-_WIDE = re.compile("[\u2e81-\U0010ffff]")  # CJK characters are about two columns wide
+def add_sheet(wb: Workbook, title: str, header: list[str], rows: Iterable[list[Any]], *, landscape: bool = False,
+              number_formats: dict[int, str] | None = None, lang: str = "zh") -> str:
+    """A sheet of *rows* under a bold *header*, set up to print on A4 (:meth:`Workbook.add_sheet`), with
+    "page N of M" in the footer in *lang*. *number_formats* maps 1-based columns to Excel formats.
+
+    Returns
+    -------
+    str
+        The table's range, as ``"A1:I367"``.
+    """
+    footer = "Page &P of &N" if lang == "en" else "第 &P 页 / 共 &N 页"
+    return wb.add_sheet(title, header, rows, landscape=landscape, number_formats=number_formats, footer=footer)
 
 
-def _width(value: Any) -> float:
-    s = "" if value is None else str(value)
-    return len(s) + len(_WIDE.findall(s)) if not s.isascii() else len(s)
-
-
-def add_sheet(wb, title: str, header: list[str], rows: Iterable[list[Any]], *, landscape: bool = False,
-              number_formats: dict[int, str] | None = None, lang: str = "zh") -> Any:
-    """A sheet of *rows* under a bold *header*, set up to print on A4: the header row repeated on every
-    page, the workbook's title in the page header, page numbers in the footer (in *lang*).
-    *number_formats* maps 1-based columns to Excel formats."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    ws = wb.create_sheet(title)
-    ws.append(header)
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8E8E8")
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    widths = [_width(h) for h in header]
-    for row in rows:
-        ws.append(row)
-        for i, v in enumerate(row):
-            widths[i] = max(widths[i], _width(v))
-    for i, w in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = min(60, max(6, w + 2))
-    for col, fmt in (number_formats or {}).items():
-        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-            cell.number_format = fmt
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    ws.print_title_rows = "1:1"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.gridLines = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddHeader.left.text = (wb.properties.title or "").replace("&", "&&")
-    ws.oddHeader.right.text = "&A"
-    ws.oddFooter.center.text = "Page &P of &N" if lang == "en" else "第 &P 页 / 共 &N 页"
-    return ws
-
-
-def new_workbook(title: str, stamp: datetime):
+def new_workbook(title: str, stamp: datetime) -> Workbook:
     """An empty workbook (no sheets) by natplan, titled, dated ``stamp`` (so the bytes repeat)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    wb.properties.creator = "natplan"
-    wb.properties.lastModifiedBy = "natplan"
-    wb.properties.title = title
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    return wb
-
-
-def workbook_bytes(wb, stamp: datetime) -> bytes:
-    """The xlsx bytes of ``wb``, every date in them set to ``stamp``: the same workbook, the same bytes."""
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _fixed_zip(buf.getvalue(), stamp)
-
-
-def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
-    """Rewrite the xlsx zip with fixed dates (core.xml and every entry)."""
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                              lambda m: m.group(1) + iso.encode() + m.group(3), body)
-            zi = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            dst.writestr(zi, body)
-    return out.getvalue()
+    return Workbook(title, stamp)
 
 
 def plan_xlsx(plan: Plan, scenario: Scenario, lang: str = "zh", views: dict[str, Any] | None = None) -> bytes:
@@ -199,16 +127,12 @@ def plan_xlsx(plan: Plan, scenario: Scenario, lang: str = "zh", views: dict[str,
     sheet(6, [L("team"), L("time"), L("special_id"), L("category"), L("grid_id"), L("grid_name"), L("unit_code"),
               L("returns_to")], home_rows, {2: TIME})
 
-    kpis = kpi_rows(plan, scenario, lang, views)
-    sheet(7, [L("kpi"), L("value"), L("note")], ([label, value, note] for label, value, _, note in kpis))
-    for (cell,), (_, _, fmt, _) in zip(wb[names[7]].iter_rows(min_row=2, min_col=2, max_col=2), kpis):
-        cell.number_format = fmt  # each KPI has its own kind of value
+    kpis = kpi_rows(plan, scenario, lang, views)  # each KPI has its own kind of value
+    sheet(7, [L("kpi"), L("value"), L("note")], ([label, Styled(value, fmt), note] for label, value, fmt, note in kpis))
     sheet(8, ["#", L("sheet_warnings")], ([i, w] for i, w in enumerate(views["overview"]["warnings"], 1)))
     notes = [(r["label"], *typed(r["value"]), r["note"]) for r in views["notes"]["rows"]]
-    sheet(9, [L("kpi"), L("value"), L("method")], ([label, value, note] for label, value, _, note in notes))
-    for (cell,), (_, _, fmt, _) in zip(wb[names[9]].iter_rows(min_row=2, min_col=2, max_col=2), notes):
-        cell.number_format = fmt
-    return workbook_bytes(wb, stamp)
+    sheet(9, [L("kpi"), L("value"), L("method")], ([label, Styled(value, fmt), note] for label, value, fmt, note in notes))
+    return wb.to_bytes()
 
 
 def typed(text: str) -> tuple[Any, str]:

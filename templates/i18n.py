@@ -220,6 +220,8 @@ LABELS.update({
 # The printed set (issue #16): headline times, sheets for every person who acts, notices, the notes page.
 LABELS.update({
     "osm_credit": ("地图数据 © OpenStreetMap 贡献者", "Map data © OpenStreetMap contributors"),
+    "odbl": ("（ODbL 1.0 许可）", " (ODbL 1.0)"),
+    "credit_synthetic": ("边界为示意（非实测）", "Synthetic boundary (not surveyed)"),
     "transfer_point": ("转运点", "transfer point"),
     "lab_only": ("实验室", "lab"),
     "headline": ("关键时间", "When the round ends"),

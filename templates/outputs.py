@@ -86,12 +86,9 @@ def print_data(plan: Plan, scenario: Scenario, geometry, lang: str, printed_at: 
 
 def screen_html(data: dict[str, Any]) -> str:
     """``index.html``: the set for a phone or a screen, with the font subset to its own characters embedded."""
-    from natplan.templates.webfont import font_face_rule
+    from natplan.templates.webfont import embed_font
 
-    template = environment().get_template("screen.html")
-    marker = "/* natplan-screen-font */"
-    html = template.render(**data, font_face=marker)
-    return html.replace(marker, font_face_rule(html), 1)
+    return embed_font(environment().get_template("screen.html").render(**data))
 
 
 def notice_files(data: dict[str, Any]) -> dict[str, bytes]:

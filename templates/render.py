@@ -1,8 +1,12 @@
-"""Rendering base for natplan's pages: the Jinja2 environment (the town set's screen page, the city and
-comparison pages), WeasyPrint for the city and comparison PDFs, and the bundled fonts.
+"""Rendering base for natplan's pages: the Jinja2 environment (the screen pages of the town set, the city
+and the comparison), the bundled fonts, and an HTML-to-PDF path with WeasyPrint.
 
-The town's printed set (rosters.pdf) is laid out by Typst from the same fonts: see
-:mod:`natplan.templates.typeset`.
+Every PDF natplan's commands write (rosters.pdf, changes.pdf, city.pdf,
+compare.pdf) is laid out by Typst from the same fonts: see
+:mod:`natplan.templates.typeset`.  :func:`write_pdf` and
+:func:`pdf_bytes_and_pages` (WeasyPrint, ``base.html``, ``print.css``) are
+no longer on any command's path; they stay, with their tests, until the
+WeasyPrint dependency is dropped.
 
 * :func:`environment` / :func:`render_html` — Jinja2 on this folder, autoescaped,
   strict about undefined variables, with formatting filters only.

@@ -1,6 +1,8 @@
-"""rosters.pdf with Typst: the view model as JSON in, the PDF's bytes out.
+"""natplan's PDFs with Typst: a view model as JSON in, the PDF's bytes out.
 
-The print template is ``print/plan.typ``; the fonts are the bundled ones
+The print templates are in ``print/``: ``plan.typ`` (rosters.pdf, the
+town's printed set), ``city.typ`` (city.pdf) and ``comparison.typ``
+(compare.pdf); each reads its view model from ``sys.inputs.data``.  The fonts are the bundled ones
 only (``templates/fonts``, system fonts ignored), embedded as subsets, so
 the PDF prints Chinese on any machine and the same view model gives the
 same bytes on every machine.
@@ -27,7 +29,9 @@ from typing import Any
 
 from natplan.templates.render import FONTS_DIR, TEMPLATES_DIR
 
-PRINT_TEMPLATE = TEMPLATES_DIR / "print" / "plan.typ"
+PRINT_DIR = TEMPLATES_DIR / "print"
+PRINT_TEMPLATE = PRINT_DIR / "plan.typ"
+TEMPLATES = ("plan", "city", "comparison")  # print/<name>.typ
 _HEAD = struct.Struct(">cQ")  # status (b"+" a PDF, b"!" an error) and length
 
 
@@ -40,15 +44,20 @@ def compiler():
                           ignore_system_fonts=True)
 
 
-def compile_json(text: str) -> bytes:
-    """The PDF of the view model *text* (JSON), in the typesetting process.
+def compile_json(text: str, template: str = "plan") -> bytes:
+    """The PDF of the view model *text* (JSON) laid out by ``print/<template>.typ``, in the typesetting
+    process.
 
     Raises
     ------
     typst.TypstError
         When the template cannot lay the data out (a bug: the view model and the template disagree).
+    ValueError
+        When *template* is not one of :data:`TEMPLATES`.
     """
-    return compiler().compile(input=str(PRINT_TEMPLATE), sys_inputs={"data": text}, pdf_tags=False)
+    if template not in TEMPLATES:
+        raise ValueError(f"no print template {template!r}; one of {', '.join(TEMPLATES)}")
+    return compiler().compile(input=str(PRINT_DIR / f"{template}.typ"), sys_inputs={"data": text}, pdf_tags=False)
 
 
 def warm_up() -> None:
@@ -57,21 +66,25 @@ def warm_up() -> None:
 
 
 def serve() -> None:
-    """The typesetting process: read a JSON view model (8-byte length, then UTF-8), answer with the PDF
-    (:data:`_HEAD`, then the bytes), until standard input closes."""
+    """The typesetting process: read a request (8-byte length, then the template's name, a newline and the
+    JSON view model, UTF-8), answer with the PDF (:data:`_HEAD`, then the bytes), until standard input
+    closes."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     warm_up()
     while True:
         head = stdin.read(8)
         if len(head) < 8:
             return
-        text = stdin.read(struct.unpack(">Q", head)[0]).decode("utf-8")
+        template, _, text = stdin.read(struct.unpack(">Q", head)[0]).decode("utf-8").partition("\n")
         try:
-            status, body = b"+", compile_json(text)
+            status, body = b"+", compile_json(text, template)
         except Exception as e:  # noqa: BLE001 - sent back to the parent, which raises it
             status, body = b"!", f"{type(e).__name__}: {getattr(e, 'diagnostic', None) or e}".encode()
-        stdout.write(_HEAD.pack(status, len(body)) + body)
-        stdout.flush()
+        try:
+            stdout.write(_HEAD.pack(status, len(body)) + body)
+            stdout.flush()
+        except BrokenPipeError:  # the parent is gone: nobody to answer
+            return
 
 
 class Typesetter:
@@ -88,9 +101,10 @@ class Typesetter:
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self._lock = threading.Lock()
 
-    def submit(self, data: dict[str, Any]) -> Future:
-        """Start laying out the PDF of *data* (the view model with its ``figures``); a future of its bytes."""
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    def submit(self, data: dict[str, Any], template: str = "plan") -> Future:
+        """Start laying out the PDF of *data* with ``print/<template>.typ`` (default the town's set: the view
+        model with its ``figures``); a future of its bytes."""
+        text = (template + "\n" + json.dumps(data, ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
         future: Future = Future()
 
         def run():
@@ -115,6 +129,11 @@ class Typesetter:
     def alive(self) -> bool:
         return self._proc.poll() is None
 
+    @property
+    def pid(self) -> int:
+        """The typesetting process's id (for measuring its CPU time)."""
+        return self._proc.pid
+
     def close(self) -> None:
         """End the typesetting process (it finishes the document it is laying out)."""
         if self._proc.stdin and not self._proc.stdin.closed:
@@ -138,6 +157,7 @@ def typesetter() -> Typesetter:
     return ts
 
 
-def typeset(data: dict[str, Any], typesetter_: Typesetter | None = None) -> bytes:
-    """The PDF of the printed set described by *data*, laid out on *typesetter_* (default :func:`typesetter`)."""
-    return (typesetter_ or typesetter()).submit(data).result()
+def typeset(data: dict[str, Any], typesetter_: Typesetter | None = None, template: str = "plan") -> bytes:
+    """The PDF of *data* laid out by ``print/<template>.typ`` (default the town's printed set) on
+    *typesetter_* (default :func:`typesetter`)."""
+    return (typesetter_ or typesetter()).submit(data, template).result()

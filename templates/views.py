@@ -188,12 +188,23 @@ def scenario_title(s: Scenario, lang: str) -> str:
     return s.name
 
 
-def attribution(s: Scenario, lang: str) -> str:
-    """The map credit: OpenStreetMap's in the set's language, or the scenario's own text."""
-    own = s.region.attribution or ""
+KNOWN_CREDITS = {"Synthetic boundary (not surveyed)": "credit_synthetic"}
+"""Map credits natplan's generators write, by the key of their words in each language."""
+
+
+def credit(own: str | None, lang: str) -> str:
+    """A map credit in *lang*: OpenStreetMap's (with its ODbL licence when the original names it) for none or
+    one that names OpenStreetMap, the words of a credit natplan writes (:data:`KNOWN_CREDITS`), or else the
+    text as given."""
+    own = own or ""
     if not own or "OpenStreetMap" in own:
-        return t("osm_credit", lang)
-    return own
+        return t("osm_credit", lang) + (t("odbl", lang) if "ODbL" in own else "")
+    return t(KNOWN_CREDITS[own], lang) if own in KNOWN_CREDITS else own
+
+
+def attribution(s: Scenario, lang: str) -> str:
+    """The map credit of the town's maps, in the set's language (:func:`credit`)."""
+    return credit(s.region.attribution, lang)
 
 
 def common_view(plan: Plan, scenario: Scenario, lang: str, printed_at: str) -> dict[str, Any]:

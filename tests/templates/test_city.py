@@ -1,9 +1,12 @@
-"""The city overview's tables and workbook from a hand-made joined plan of two townships, one not planned.
+"""The city overview's tables, workbook, map, PDF and page from a hand-made joined plan of two townships of
+tests/data/city_small.yaml, one not planned.
 
-(The whole city run, with its map and PDF, is tested in tests/scheduler/test_city.py.)
+(The whole city run is tested in tests/scheduler/test_city.py.)
 """
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +14,7 @@ openpyxl = pytest.importorskip("openpyxl")
 
 from natplan.models.city_plan import CityKpis, CityPlan, DistrictKpis, LabLoad, TownshipResult  # noqa: E402
 from natplan.models.plan import Explanation, Kpis  # noqa: E402
-from natplan.templates.city import city_tables, city_xlsx  # noqa: E402
+from natplan.templates.city import city_files, city_tables, city_view, city_xlsx, finish_classes  # noqa: E402
 
 KPIS = Kpis(people=6000, walk_in=5976, home_visits=24, units_open=3, groups_used=3, finish=700, bound=650.4,
             finish_ratio=1.187, peak_queue=120.0, walk_mean_m=510.2, walk_max_m=1900.0, worst_sample_age_min=181.6,
@@ -74,3 +77,54 @@ def test_city_workbook_cells():
     assert labs[2] == ("L2", "市北区检测实验室", "200", "3,600", "0", "—", "—", "0", "—")
     assert wb.properties.created.isoformat() == "2022-04-02T00:00:00"
     assert city_xlsx(tables, "测试市", "2022-04-02", "en") == data
+
+
+CITY = Path(__file__).resolve().parents[1] / "data" / "city_small.yaml"
+
+
+@pytest.fixture(scope="module")
+def city_set():
+    from natplan.models.city import load_city
+
+    loaded = load_city(CITY)
+    return loaded, city_files(PLAN, loaded, "zh", "2022-04-01 20:00")
+
+
+def test_map_colours_townships_by_finish_and_greys_the_unplanned(city_set):
+    loaded, _ = city_set
+    view = city_view(PLAN, loaded, "zh", "x")
+    assert finish_classes(PLAN) == [700]  # one township planned: one class
+    assert view["legend"] == [{"color": "#ffffb2", "label": "≤ 11:40"}, {"color": "#cccccc", "label": "未排出"}]
+    svg = view["map"]
+    # 云南路街道 planned (first colour), 中山路街道 not planned, 江苏路街道 not in the plan at all: grey
+    assert svg.count('fill="#ffffb2"') == 1 and svg.count('fill="#cccccc"') == 2
+    assert svg.count('fill="#1f4e9e"') == 2  # the two labs
+    assert "地图数据 © OpenStreetMap 贡献者（ODbL 1.0 许可）" in svg
+
+
+def test_city_pdf_has_the_page_words_and_the_embedded_font(city_set):
+    import pypdf
+
+    _, files = city_set
+    reader = pypdf.PdfReader(io.BytesIO(files["city.pdf"]))
+    text = "".join(page.extract_text() for page in reader.pages)
+    html = files["index.html"].decode("utf-8")
+    for words in ("全市核酸检测计划总览", "云南路街道", "中山路街道", "市南区检测实验室", "U1 needs 2.0 more desk-hours",
+                  "地图数据 © OpenStreetMap 贡献者（ODbL 1.0 许可）", "打印时间 2022-04-01 20:00", "≤ 11:40"):
+        assert words in text and words in html, words
+    fonts = [f.get_object() for page in reader.pages for f in page["/Resources"]["/Font"].values()]
+    assert {f["/BaseFont"][8:] for f in fonts} == {"natplanNotoSansSC-Regular-Identity-H",
+                                                   "natplanNotoSansSC-Bold-Identity-H"}  # after the subset tag
+    descendants = [d.get_object() for f in fonts for d in f["/DescendantFonts"]]
+    assert all({"/FontFile2", "/FontFile3"} & set(d["/FontDescriptor"]) for d in descendants)  # embedded
+
+
+def test_city_page_is_self_contained(city_set):
+    """index.html of a city works copied to another device: no file:// and no path of the machine that
+    planned, the font embedded, a phone's viewport."""
+    _, files = city_set
+    html = files["index.html"].decode("utf-8")
+    assert "file://" not in html and str(Path(__file__).resolve().parents[2]) not in html
+    assert re.search(r"@font-face \{ font-family: \"natplan Noto Sans SC\";[^}]*src: url\(data:font/otf;base64,", html)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "<svg" in html  # the map inline

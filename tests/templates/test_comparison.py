@@ -96,3 +96,26 @@ def test_fleet_columns_and_the_strict_sentence():
         "Strict 30-minute loops everywhere need 12 vehicles: 2 more than you have",
         "Strict 60-minute loops everywhere need 8 vehicles: you have enough"]
     assert fleet_sentences([strict], "zh") == ["全部按30分钟严格循环收样需要 12 辆车：比现有多 2 辆"]
+
+
+def test_pdf_and_page_show_the_same_table_and_the_page_stands_alone(tiny):
+    """compare.pdf (Typst) and compare.html come from one view model: the same cells, the reason of the
+    infeasible variant, the charts; the page has the font embedded and no file path."""
+    import re
+
+    import pypdf
+
+    from natplan.templates.comparison import comparison_files
+
+    files = comparison_files(tiny.scenario, VARY, ROWS, "en", "2022-03-12 20:00")
+    assert set(files) == {"compare.xlsx", "compare.html", "compare.pdf", "finish.png", "peak_queue.png"}
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(files["compare.pdf"])).pages)
+    html = files["compare.html"].decode("utf-8")
+    for words in ("Staffing comparison", "Groups 0, 1, 2", "12:30", "11:00", "1.29", "Why infeasible: no group",
+                  "Printed 2022-03-12 20:00", "Finish — Groups", "Peak queue — Groups"):
+        assert words in text, words
+    for words in ("Staffing comparison", "Groups 0, 1, 2", "12:30", "11:00", "1.29", "no group",
+                  "Printed 2022-03-12 20:00", "Finish — Groups", "Peak queue — Groups"):
+        assert words in html, words
+    assert html.count("<svg") == 2  # both charts inline
+    assert "file://" not in html and re.search(r"src: url\(data:font/otf;base64,", html)

@@ -1,6 +1,6 @@
 """One language per set: the Chinese set (PDF, HTML, workbook) has no English word outside an allow-list
-(ids, the map credit's OpenStreetMap, the planner's page naming plan.json and the program), warnings
-included; the English set has its labels in English."""
+(ids, the map credit's OpenStreetMap and its ODbL licence, the planner's page naming plan.json and the
+program), warnings included; the English set has its labels in English."""
 from __future__ import annotations
 
 import io
@@ -15,7 +15,7 @@ openpyxl = pytest.importorskip("openpyxl")
 from natplan.templates.outputs import render_outputs  # noqa: E402
 from tests.templates.conftest import PRINTED  # noqa: E402
 
-ALLOWED = {"OpenStreetMap", "natplan", "SHA", "plan", "json", "warnings"}
+ALLOWED = {"OpenStreetMap", "ODbL", "natplan", "SHA", "plan", "json", "warnings"}  # ODbL: the map data's licence, a name
 ID = re.compile(r"\b[A-Z]{1,3}\d[\w-]*|\b[0-9a-f]{12}\b")  # U01, G001, Z1-1, S0053, T01, H01, V3; a digest
 WORD = re.compile(r"[A-Za-z]{2,}")
 # every warning the library writes today, to see them said in Chinese

@@ -345,3 +345,15 @@ def test_a_big_village_gets_a_shorter_qr_code(tiny, plan):
     huge = {**v, "rows": v["rows"] * 400}
     assert qr_text(huge, "2022-03-13", "zh").startswith("【甲村 核酸检测通知】 2022-03-13")
     assert len(qr_text(huge, "2022-03-13", "zh").encode()) <= QR_MAX_BYTES
+
+
+def test_map_credits_in_the_sets_language():
+    from natplan.templates.views import credit
+
+    osm = "Boundary © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
+    assert credit(osm, "zh") == "地图数据 © OpenStreetMap 贡献者（ODbL 1.0 许可）"  # Xiagezhuang's, licence kept
+    assert credit(osm, "en") == "Map data © OpenStreetMap contributors (ODbL 1.0)"
+    assert credit(None, "zh") == "地图数据 © OpenStreetMap 贡献者"
+    assert credit("Synthetic boundary (not surveyed)", "zh") == "边界为示意（非实测）"  # Qixia's
+    assert credit("Synthetic boundary (not surveyed)", "en") == "Synthetic boundary (not surveyed)"
+    assert credit("测绘院 2021", "en") == "测绘院 2021"  # a credit natplan does not know is printed as given
