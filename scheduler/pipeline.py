@@ -25,6 +25,8 @@ from natplan.scheduler.days import day_services, join_routings
 from natplan.scheduler.explain import late_units, paused, round_needs_days, round_too_short, unused
 from natplan.scheduler.joint import plan_joint
 
+LEFT = ("people_left", "unit_closes")
+"""Codes of the joint planner's problems that say people are left unsampled (not a labour rule)."""
 
 def natplan_version() -> str:
     try:
@@ -85,6 +87,10 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     if jr.realised is None:
         return Outcome(None, jr.problems, warnings)
     r = jr.realised
+    if jr.problems and jr.days > p.round_days and all(e.code in LEFT for e in jr.problems):
+        # people left in the days the plan takes, more than allowed: the days are the cause (and a closing unit)
+        return Outcome(None, [round_needs_days(s, jr.data, jr.bound, r.finish)]
+                       + [e for e in jr.problems if e.code == "unit_closes"], warnings)
     if jr.problems:  # a labour rule the groups cannot keep: no plan
         return Outcome(None, jr.problems, warnings)
     warnings += jr.notes

@@ -14,8 +14,15 @@ to person is when they take their breaks:
 Breaks are placed person by person, role by role, each at the time that
 costs the unit least: a sampler's break costs a desk only when no spare
 sampler (one beyond the desks the group works) is free to cover it, and a
-break that would leave a unit with no sampler at all is avoided.  The same
-stays give the same rosters.  A day longer than ``max_work_min`` is worked
+break that would leave a unit with no sampler at all is avoided.  Placed one
+person after another, the breaks of a role can still leave a minute with
+nobody of it at work that other turns avoid; then each person's breaks are
+placed again with everyone else's fixed (:func:`_take_turns`), until no such
+minute is left or no move removes one.  A unit then pauses where the rules
+leave no choice (three meals of 30 min that must all start between 12:35
+and 13:00 all cover 13:00-13:05); ``tests/scheduler/test_rosters.py`` checks
+single stays against an exact model of the rules.  The same stays give the same
+rosters.  A day longer than ``max_work_min`` is worked
 in shifts of the group's own members (:mod:`natplan.scheduler.relief`), or
 explained when they are too few.  :func:`working_samplers` counts the samplers
 at work at a unit minute by minute: the unit swabs ``throughput`` an hour at
@@ -71,8 +78,8 @@ class _Away:
         self.t0 = t0
         self.count: dict[Role, np.ndarray] = defaultdict(lambda: np.zeros(t1 - t0 + 1, dtype=np.int64))
 
-    def add(self, role: Role, a: int, b: int) -> None:
-        self.count[role][a - self.t0:b - self.t0] += 1
+    def add(self, role: Role, a: int, b: int, n: int = 1) -> None:
+        self.count[role][a - self.t0:b - self.t0] += n
 
     def costs(self, role: Role, lo: int, hi: int, length: int, spare: int, present: int) -> np.ndarray:
         """Cost of a break of ``length`` starting at each minute ``lo..hi`` (inclusive): for samplers the desk
@@ -228,16 +235,14 @@ def _crew_day(r: LabourRules, group: str, members: list[Member], stays: list[Sta
     span = stays[-1].close - t0
     need_meal = span > r.meal_after and r.meal > 0
     closing = need_meal and r.closing_meal(stays[-1].close)
-    shifts: list[Shift] = []
-    for member in members:
-        role = member.role
+
+    def breaks_of(role: Role) -> tuple[list[tuple[int, int, str]], bool]:
+        """One member's breaks, each at its cheapest time given the others' (and whether a meal found room)."""
         present = role_size[role]
         breaks: list[tuple[int, int, str]] = []
         meal_at = None
         if need_meal and not closing:
             meal_at = _meal_inside(r, away, role, stays, lambda st: spare_of(st, role), present)
-            if meal_at is None and not any(p.code in ("labour_meal", "labour_meal_room") for p in problems):
-                problems.append(_no_meal(r, group, stays, span))
         for k, st in enumerate(stays):
             spare = spare_of(st, role)
             if meal_at is not None and meal_at[0] == k:
@@ -247,18 +252,78 @@ def _crew_day(r: LabourRules, group: str, members: list[Member], stays: list[Sta
                 breaks += _gears(r, away, role, t + r.meal, st.close, t + r.meal, spare, present)
             else:
                 breaks += _gears(r, away, role, st.arrive, st.close, st.open, spare, present)
+        return breaks, meal_at is not None or not need_meal or closing
+
+    placed: dict[str, list[tuple[int, int, str]]] = {}
+    for member in members:
+        breaks, fed = breaks_of(member.role)
+        if not fed and not any(p.code in ("labour_meal", "labour_meal_room") for p in problems):
+            problems.append(_no_meal(r, group, stays, span))
         if any(a < 0 for a, _, _ in breaks):
             breaks = [b for b in breaks if b[0] >= 0]
             if not any(p.code == "labour_gown" for p in problems):
                 problems.append(_explain("gown", group, stays[0].unit, limit=str(r.gown_max)))
         for a, b, _ in breaks:
-            away.add(role, a, b)
-        mine = _member_shifts(group, member.name, role.value, stays, breaks)
+            away.add(member.role, a, b)
+        placed[member.name] = breaks
+    for role in role_size:
+        _take_turns(away, role, [m for m in members if m.role == role], placed, stays,
+                    lambda st, role=role: spare_of(st, role), breaks_of)
+    shifts: list[Shift] = []
+    for member in members:
+        mine = _member_shifts(group, member.name, member.role.value, stays, placed[member.name])
         if closing:
-            mine.append(Shift(group=group, member=member.name, role=role.value, unit=stays[-1].unit,
+            mine.append(Shift(group=group, member=member.name, role=member.role.value, unit=stays[-1].unit,
                               start=stays[-1].close, end=stays[-1].close + r.meal, kind="meal"))
         shifts += mine
     return shifts
+
+
+def _idle(away: _Away, role: Role, present: int, stays: list[Stay], spare_of) -> tuple[int, int]:
+    """What the breaks of ``role`` cost the unit: the minutes in which nobody of the role is at work while a stay
+    is open, then (samplers) the desk-minutes lost to breaks no spare covers."""
+    alone = lost = 0
+    for st in stays:
+        n = away.count[role][st.open - away.t0:st.close - away.t0]
+        if present > 1:
+            alone += int((n >= present).sum())
+        if role == Role.sampler:
+            lost += int(np.maximum(0, n - max(0, spare_of(st))).sum())
+    return alone, lost
+
+
+def _take_turns(away: _Away, role: Role, members: list[Member], placed: dict, stays: list[Stay], spare_of,
+                breaks_of, rounds: int = 4) -> None:
+    """Breaks placed one member after another can leave minutes with nobody of the role at work that other
+    turns avoid (the first meal in the middle of a short window leaves the second no room on either side).
+    While there are such minutes, each member's breaks are placed again with everyone else's fixed and the new
+    ones kept when they leave fewer such minutes, or as few and fewer desk-minutes lost; ``placed`` is updated."""
+    present = len(members)
+    if present < 2:
+        return
+    cost = _idle(away, role, present, stays, spare_of)
+    for _ in range(rounds):
+        if cost[0] == 0:
+            return
+        before = cost
+        for m in members:
+            old = placed[m.name]
+            for a, b, _ in old:
+                away.add(role, a, b, -1)
+            new, fed = breaks_of(role)
+            if fed and all(a >= 0 for a, _, _ in new):
+                for a, b, _ in new:
+                    away.add(role, a, b)
+                after = _idle(away, role, present, stays, spare_of)
+                if after < cost:
+                    placed[m.name], cost = new, after
+                    continue
+                for a, b, _ in new:
+                    away.add(role, a, b, -1)
+            for a, b, _ in old:
+                away.add(role, a, b)
+        if cost >= before:
+            return
 
 
 def _member_shifts(group: str, member: str, role: str, stays: list[Stay],

@@ -199,8 +199,9 @@ def _fill(unit: str, grid: Iterator[tuple[int, int, float, float, int]], room: i
             # most this slot can still take: the queue at its end stays at the target, the peak (at the end
             # when arrivals outpace sampling) within the room, and everyone is sampled before the span ends
             cap = math.floor(min(per_slot + target_queue, per_slot + room, rest) - q - arrivals + 1e-9)
-            if cap <= 0 or (left > cap and cap < min(20, part.people)):
-                # full, or room for only a handful: the next slot; the queue carries over within a span
+            if cap <= 0 or (left > cap and cap < min(20, part.people, per_slot / 2)):
+                # full, or room for only a handful (of a slow unit's slot, under half of it): the next slot; the
+                # queue carries over within a span
                 q = max(0.0, q + arrivals - per_slot)
                 arrivals = 0.0
                 slot = next(grid, None)

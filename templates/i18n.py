@@ -434,6 +434,12 @@ LABELS.update({
                        "或允许 {days} 天（parameters.round_days: {days}）",
                        "move the deadline to {needed} or later (parameters.deadline; no plan of these groups "
                        "finishes earlier), add groups, or allow {days} days (parameters.round_days: {days})"),
+    "why_unit_closes": ("检测单元 {unit} 第 {day} 天 {close} 关闭（其开放时间），送到这里的人中有 {left} 人到时采不完",
+                        "unit {unit} closes at {close} on day {day} (its own hours), and {left} of the people sent "
+                        "there are not sampled by then"),
+    "fix_unit_closes": ("让 {unit} 开放到更晚（units[].close）、增加检测组或采样台，或允许更多天（parameters.round_days）",
+                        "let {unit} stay open later (units[].close), add groups or desks, or allow more days "
+                        "(parameters.round_days)"),
     "why_round_short": ("没有哪个检测单元开放得够长：最长的开放时间 {open}–{close} 短于 {setup} 分钟的布置时间加最短连续工作时间 "
                         "{stint} 分钟",
                         "no unit is open long enough to work: the longest window, {open}–{close}, is shorter than the "

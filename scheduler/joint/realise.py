@@ -16,7 +16,9 @@ The search works with average rates; here every minute counts.  For a
 Steps 1-4 repeat until the closings stop moving (a closing changes the
 breaks, which change the rate); where they do not settle within a few
 rounds and people are left, closings then only move later, so nobody
-assigned is ever left without a slot.  Minutes in which a unit is open but
+assigned is ever left without a slot — but never past a unit's own closing
+(``units[].close``, on each day of a round): people a unit cannot sample by
+then are said (:attr:`Realised.shut`).  Minutes in which a unit is open but
 every sampler there is on a break (a group of one sampler changing gown)
 are the unit's declared pauses.  The result is deterministic.
 """
@@ -33,6 +35,7 @@ from natplan.models.plan import Explanation, GridPart, Shift, Slot, UnitDay, Vis
 from natplan.routing.couriers import UnitService
 from natplan.scheduler.joint.data import JointData, desks_used
 from natplan.scheduler.joint.structure import StayPlan, Structure, mark_up
+from natplan.scheduler.labour import DAY
 from natplan.scheduler.rosters import Stay, group_day, working_samplers
 from natplan.scheduler.slots import (end_last_slot_when_ready, fluid_queue_mu, pauses_of, plan_slots_mu, sampled_curve,
                                     unit_day)
@@ -56,6 +59,7 @@ class Realised:
     stays: tuple[StayPlan, ...] = ()
     unserved: int = 0  # people at units no stay can sample (a structure that does not cover its grids)
     notes: tuple[str, ...] = ()  # days worked in shifts (relief), in words
+    shut: tuple[tuple[str, int, int], ...] = ()  # (unit, its own closing, people left): stopped by the closing
 
 
 def grid_parts(data: JointData, unit_of: np.ndarray) -> list[GridPart]:
@@ -131,7 +135,7 @@ def realise(data: JointData, structure: Structure) -> Realised:
     for part in parts:
         parts_at[part.unit].append(part)
     load = {u: sum(x.people for x in xs) for u, xs in parts_at.items()}
-    stays = [st for st in structure.stays if load.get(s.units[st.unit].id, 0) > 0]
+    stays = _within_hours(data, [st for st in structure.stays if load.get(s.units[st.unit].id, 0) > 0])
     stays, (shifts, said, per_unit) = _settle(data, stays, parts_at)
     # a stay nobody comes to (a last day its unit does not need) is not worked, unless people are then left
     idle = [st for st in stays if s.units[st.unit].id in per_unit and not any(
@@ -205,8 +209,23 @@ def _measure(data: JointData, stays: list[StayPlan], parts_at: dict[str, list[Gr
             done = math.ceil(trace.finish - 1e-9)
             for i in last:
                 new[i] = replace(stays[i], close=max(done, stays[i].arrive + max(data.setup + 1, data.rules.min_stint)))
-    new = _pushed(data, new)
+    new = _within_hours(data, _pushed(data, new))
     return shifts, (problems, notes), per_unit, (new if new != stays else None)
+
+
+def _closing(data: JointData, st: StayPlan) -> float:
+    """The unit's own closing on the stay's day (``close`` holds every day of a round); none when not given."""
+    if data.scenario.units[st.unit].close is None:
+        return math.inf
+    return int(data.hi[st.unit]) + DAY * data.rules.day_of(st.arrive)
+
+
+def _within_hours(data: JointData, stays: list[StayPlan]) -> list[StayPlan]:
+    """The stays closing no later than their unit's own closing that day: whole grids or a longer stay may ask
+    for more, and the people then left are said (:attr:`Realised.shut`), never sampled after hours."""
+    least = max(data.setup + 1, data.rules.min_stint)  # a stay shorter than a stint is not worked at all
+    return [st if st.close <= _closing(data, st) else replace(st, close=int(_closing(data, st)))
+            for st in stays if st.arrive + least <= _closing(data, st)]
 
 
 def _pushed(data: JointData, stays: list[StayPlan]) -> list[StayPlan]:
@@ -239,11 +258,16 @@ def _assemble(data: JointData, stays: list[StayPlan], shifts: list[Shift],
     slots, days, service = [], [], {}
     finish = 0.0
     unserved = 0
+    shut = []
     for u in s.units:
         if u.id not in per_unit:
             continue
         t0, mu, us, trace, left = per_unit[u.id]
         unserved += left
+        stopped = [c for st in stays if s.units[st.unit].id == u.id and st.until_done
+                   for c in [_closing(data, st)] if st.close >= c]
+        if left and stopped:  # its last groups stayed till the unit's own closing, and people are left
+            shut.append((u.id, int(max(stopped)), left))
         if not us:
             continue
         mine = sorted((v for v in visits if v.unit == u.id), key=lambda v: (v.open, v.group))
@@ -260,4 +284,4 @@ def _assemble(data: JointData, stays: list[StayPlan], shifts: list[Shift],
         finish = max((v.close for v in visits), default=0)
     problems, notes = said
     return Realised(parts, visits, sorted(shifts, key=lambda x: (x.group, x.member, x.start)), slots, days,
-                    service, int(round(finish)), problems, tuple(stays), unserved, tuple(notes))
+                    service, int(round(finish)), problems, tuple(stays), unserved, tuple(notes), tuple(shut))

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from natplan.models.clock import format_clock as hm
 from natplan.models.plan import Explanation, SolverStats, Visit
 from natplan.models.scenario import Scenario
 from natplan.scheduler.gap import GapData, solve_gap
@@ -133,10 +134,19 @@ def plan_joint(s: Scenario, time_limit: float, seed: int, incumbent: list[Visit]
                         method=METHOD if not exhaustive else "joint: every staffing pattern and every assignment of whole grids tried",
                         optimal=exhaustive and best.finish <= bound.finish)
     problems = list(best.problems)
-    if best.unserved:
+    for unit, close, left in best.shut:  # the unit's own hours end before its people are sampled
+        day = data.rules.day_of(close)
+        at = {"unit": unit, "close": hm(close - DAY * day), "day": str(day + 1), "left": str(left)}
+        problems.append(Explanation(
+            where=unit, problem=f"unit {unit} closes at {at['close']} on day {day + 1} (its own hours), and {left} "
+                                "of the people sent there are not sampled by then", code="unit_closes",
+            fix=f"let {unit} stay open later (units[].close), add groups or desks, or allow more days "
+                "(parameters.round_days)", params=at))
+    if best.unserved > sum(left for _, _, left in best.shut):
         problems.append(Explanation(where="town", problem=f"{best.unserved} people are left without a group to "
                                     "sample them by any staffing the search found",
-                                    fix="add groups, or raise --time-limit"))
+                                    fix="add groups, or raise --time-limit", code="people_left",
+                                    params={"left": str(best.unserved)}))
     return JointResult(best, data, bound, stats, problems, list(data.notes), days, walk_bound)
 
 

@@ -169,8 +169,11 @@ def teams_in_one_place(s: Scenario, plan: dict) -> list[str]:
 
 
 def visits_in_order(s: Scenario, plan: dict) -> list[str]:
-    """A group arrives, sets up for ``setup_min``, opens, closes and leaves, in that order, within the unit's hours."""
+    """A group arrives, sets up for ``setup_min``, opens, closes and leaves, in that order, within the unit's hours
+    (a unit's ``open`` and ``close`` hold on every day of a round: on its day ``d`` a visit keeps them ``d`` days
+    later)."""
     setup = s.parameters.setup_min
+    start = s.parameters.start
     window = {u.id: (u.open, u.close) for u in s.units}
     out = []
     for v in plan["staffing"]["visits"]:
@@ -183,8 +186,9 @@ def visits_in_order(s: Scenario, plan: dict) -> list[str]:
         if v["leave"] < v["close"]:
             out.append(f"{where} leaves at {hm(v['leave'])}, before it closes at {hm(v['close'])}")
         lo, hi = window[v["unit"]]
-        if lo is not None and v["open"] < lo:
-            out.append(f"{where} opens at {hm(v['open'])}, before the unit's own opening {hm(lo)}")
-        if hi is not None and v["close"] > hi:
-            out.append(f"{where} closes at {hm(v['close'])}, after the unit's own closing {hm(hi)}")
+        later = 24 * 60 * max(0, (v["arrive"] - start) // (24 * 60))  # the round day the visit is on
+        if lo is not None and v["open"] < lo + later:
+            out.append(f"{where} opens at {hm(v['open'])}, before the unit's own opening {hm(lo + later)}")
+        if hi is not None and v["close"] > hi + later:
+            out.append(f"{where} closes at {hm(v['close'])}, after the unit's own closing {hm(hi + later)}")
     return out

@@ -119,3 +119,13 @@ def test_pauses_are_the_open_minutes_with_nobody_sampling():
     mu = np.array([1.0] * 2 + [0.0] * 3 + [1.0] * 5 + [0.0] * 10 + [1.0] * 5)
     assert pauses_of([(30, 40), (10, 20)], mu, 10) == [(12, 15), (35, 40)]
     assert pauses_of([(10, 20)], np.ones(10), 10) == []
+
+
+def test_a_slow_unit_is_called_every_half_hour():
+    # 1 desk at 30 an hour: 15 people a slot.  After the first slot (22: 15 and a queue of 7 for the next) each
+    # slot has room for 15, fewer than the 20 of a "handful" but the whole slot: it is called, not left empty
+    # (which ran the desk dry for a quarter of every other half hour)
+    slots = plan_slots("U1", 480, 30, 60, 30, [_part("G1", 150, 60)])
+    assert [(x.start, x.people) for x in slots] == [(480, 22)] + [(t, 15) for t in range(510, 750, 30)] + [(750, 8)]
+    day = unit_day("U1", "T1", 480, 800, 30, slots)
+    assert day.finish == pytest.approx(780, abs=1)  # 150 people at half a person a minute: 300 min, never idle

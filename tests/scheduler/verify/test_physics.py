@@ -67,6 +67,20 @@ def test_a_visit_outside_its_units_own_hours(tiny, frozen):
         "group T1 at U2 closes at 12:30, after the unit's own closing 12:00"]
 
 
+def test_a_units_hours_hold_on_every_day_of_a_round(tiny, frozen):
+    # U2 open till 12:30: T1's visit the next day 10:00-12:30 keeps it (no day-1 hours read as absolute minutes);
+    # worked on to 12:45 that day, it is past the unit's closing of that day
+    data = tiny.scenario.model_dump()
+    data["units"][1]["close"] = 12 * 60 + 30
+    s = Scenario.model_validate(data)
+    day = 24 * 60
+    nxt = dict(frozen["staffing"]["visits"][1], arrive=580 + day, open=600 + day, close=750 + day, leave=750 + day)
+    frozen["staffing"]["visits"].append(nxt)
+    assert visits_in_order(s, frozen) == []
+    nxt["close"] = nxt["leave"] = 765 + day
+    assert visits_in_order(s, frozen) == ["group T1 at U2 closes at 36:45, after the unit's own closing 36:30"]
+
+
 def test_a_courier_faster_than_the_van(tiny, frozen):
     lp = _loops(frozen)[0]
     d, st = lp["depart"], lp["stops"][0]
