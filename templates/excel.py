@@ -6,8 +6,9 @@ a round past midnight reads 25:30), counts and metres are numbers with
 their formats; household ranges stay text.  Every sheet prints on A4 with
 the plan's title in the header and "page N of M" in the footer, in the
 workbook's language.  The same plan gives the same bytes: the document's
-created/modified times are the round date, and every zip entry carries
-that date too.  The file is written by :mod:`natplan.templates.xlsx`.
+created/modified times are the round date (and XlsxWriter dates every zip
+entry 1980-01-01).  The file is written by :mod:`natplan.templates.xlsx`
+(XlsxWriter underneath).
 """
 from __future__ import annotations
 

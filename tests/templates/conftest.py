@@ -22,6 +22,13 @@ PRINTED = "2022-03-12 21:30"
 TINY_PLAN = Path(__file__).resolve().parents[1] / "data" / "templates" / "tiny_plan.json"
 
 
+def shown_widths(ws) -> list[int]:
+    """An openpyxl sheet's column widths as Excel shows them, column by column: the file stores a width with
+    the cell's padding (10 → 10.7109375), and one ``<col>`` may cover several columns of the same width."""
+    widths = {c: int(dim.width) for dim in ws.column_dimensions.values() for c in range(dim.min, dim.max + 1)}
+    return [widths[c] for c in sorted(widths)]
+
+
 def frozen_tiny_plan() -> Plan:
     return Plan.model_validate_json(TINY_PLAN.read_text(encoding="utf-8"))
 
