@@ -86,9 +86,10 @@ def summarize(s: Scenario) -> Summary:
     """Counts and guideline checks of a scenario.
 
     ``throughput_bound_min`` is the least time the round can take: walk-in
-    people divided by the town's best sampling rate, where each group works
-    at one unit at a time and swabs with at most min(its samplers, the
-    unit's desks) at once.
+    people divided by the town's best sampling rate: no more swab at once
+    than the samplers, nor than the desks of as many units as there are
+    groups (each group works at one unit at a time; several may share a
+    unit's desks).
     """
     p = s.parameters
     samplers = sum(g.count(Role.sampler) for g in s.groups)
@@ -110,10 +111,10 @@ def summarize(s: Scenario) -> Summary:
         "vehicles": s.vehicles,
     }
     round_min = p.deadline - p.start
-    # At most one group per unit at a time: pair the biggest groups with the biggest units.
-    crews = sorted((g.count(Role.sampler) for g in s.groups), reverse=True)
+    # Each group works at one unit at a time, and groups may work side by side where the desks allow: at most
+    # as many units are open as there are groups, and no more swab at once than the samplers or those desks.
     sites = sorted((u.desks for u in s.units), reverse=True)
-    swabbing = sum(min(c, d) for c, d in zip(crews, sites))
+    swabbing = min(samplers, sum(sites[:len(s.groups)]))
     bound = math.inf if swabbing == 0 else walk_in / (swabbing * p.throughput_per_desk_per_hour) * 60
     days = round_min / (24 * 60)
     checks = (

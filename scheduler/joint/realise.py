@@ -196,6 +196,8 @@ def _measure(data: JointData, stays: list[StayPlan], parts_at: dict[str, list[Gr
         if last and not left:
             slots = end_last_slot_when_ready(slots, t0, mu)  # the last group leaves when its last person is done
         trace = fluid_queue_mu(t0, mu, [(x.start, x.end, x.people) for x in slots])
+        if not math.isfinite(trace.finish):  # called, but still waiting when the last sampler stops
+            left += max(1, math.ceil(float(trace.waiting[-1]) - 1e-6))
         per_unit[uid] = (t0, mu, slots, trace, left)
         if not last:
             continue

@@ -35,6 +35,16 @@ def test_bound_pairs_the_biggest_groups_with_the_biggest_units(tiny):
     assert s.throughput_bound_min == pytest.approx(348 / 400 * 60)
 
 
+def test_groups_side_by_side_count_in_the_bound(tiny):
+    """Eight groups of 2 samplers, units of 4 and 1 desks: two groups side by side at the 4-desk unit and one
+    at the other swab with 5 desks at once (500 an hour), though pairing one group with each unit gives 3."""
+    data = tiny.scenario.model_dump()
+    data["units"][0]["desks"] = 4
+    data["groups"] += [{**data["groups"][0], "id": f"T{k}", "home": None} for k in range(2, 9)]
+    s = summarize(type(tiny.scenario).model_validate(data))
+    assert s.throughput_bound_min == pytest.approx(348 / 500 * 60)
+
+
 def test_a_round_longer_than_a_day_needs_fewer_samplers_a_day(tiny):
     data = tiny.scenario.model_dump()
     data["villages"][0]["grids"][2]["people"] = 500  # 700 people: 2 samplers in a day (360 each)
