@@ -182,12 +182,13 @@ def plan_city(args) -> int:
     for r in plan.townships:
         for e in r.problems:
             print(explain(f"{args.scenario}: township {r.id} {r.name}", e, args.lang), file=sys.stderr)
+    for e in plan.problems:  # the city's own: a shared lab's queue over the age limit
+        print(explain(str(args.scenario), e, args.lang), file=sys.stderr)
     failed = sum(1 for r in plan.townships if not r.planned)
     if failed:
         print(f"{args.scenario}: {failed} of {k.townships} townships could not be planned (above); "
               f"the others are in {args.output}", file=sys.stderr)
-        return 2
-    return 0
+    return 2 if failed or plan.problems else 0
 
 
 def _plan_and_write_city(args, loaded, workers: int, printed_at: str, console):

@@ -26,6 +26,7 @@ class TownshipResult(_Plan):
     shuttle_vehicles: int | None = None
     problems: list[Explanation] = []
     warnings: int = 0  # how many; the township plan lists them
+    worst_age_at_test_min: float | None = None  # its oldest sample when tested, in its lab's queue shared by all
 
 
 class LabLoad(_Plan):
@@ -42,6 +43,9 @@ class LabLoad(_Plan):
     done: int | None  # minute the last tube is tested
     peak_backlog_tubes: int
     arrivals: list[tuple[int, int]]  # (minute, tubes) summed over townships
+    worst_age_at_test_min: float | None = None  # every township's shuttles in one first-come queue at its rate
+    worst_township: str | None = None  # whose sample that is
+    tubes_per_hour_needed: int | None = None  # when over the age limit: the capacity that would keep it
 
 
 class DistrictKpis(_Plan):
@@ -66,7 +70,7 @@ class CityKpis(_Plan):
     finish: int | None  # the last township's finish
     bound: float | None  # the slowest township's throughput bound
     finish_ratio: float | None
-    worst_sample_age_min: float | None
+    worst_sample_age_min: float | None  # when tested, each lab's queue shared by its townships
     courier_vehicles: int
     shuttle_vehicles: int
     tubes: int
@@ -90,3 +94,4 @@ class CityPlan(_Plan):
     districts: list[DistrictKpis]
     kpis: CityKpis
     warnings: list[str] = []
+    problems: list[Explanation] = []  # rules of the city the joined plan breaks (a lab's queue over the age limit)

@@ -13,20 +13,31 @@ The national guideline plans a large city by district.  Here a city file
    boundary, so the jobs run the same in a local process pool
    (``--workers N``) or on a Dask cluster (``--dask``), and every job is
    deterministic, so the plan is the same either way.
-3. **Join** — the labs' loads as fluid queues at their capacity, KPIs by
+3. **Join** — the labs' loads as fluid queues at their capacity, every
+   township's shuttles replayed through its lab's one queue (each sample's
+   age when it is tested, :mod:`natplan.scheduler.city_queue`), KPIs by
    district and for the city, one ``plan.json`` that names every township's
    plan by digest, a city workbook and a city overview.
+
+Where a shared lab's queue makes samples older than the limit, its
+townships are planned again counting their shares of its capacity (their
+shuttles then leave often enough for it); what is still over, the
+townships that another lab within reach could take, keeping its queue
+within the limit, are planned again there.  A township that cannot be
+planned again so keeps its first plan.  What is still over is a problem of
+the city plan that names the lab, its townships, the worst age and the
+capacity (or the moves) that would fix it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +45,7 @@ from natplan.models.city import City, CityLab, LoadedCity, Township, lab_window_
 from natplan.models.city_plan import CityKpis, CityPlan, DistrictKpis, LabLoad, TownshipResult
 from natplan.models.plan import Explanation, Kpis
 from natplan.scheduler.budget import CITY_TOWNSHIP_TIME_LIMIT, LAB_TIME_LIMIT
+from natplan.scheduler.city_queue import Batch, capacity_needed, lab_queue, over_limit, repair, replay, shares
 
 # ----------------------------------------------------------------------------------------------- labs
 
@@ -42,6 +54,7 @@ class LabChoice:
     lab: dict[str, str]  # township id -> lab id
     minutes: dict[str, float]
     problems: list[Explanation]
+    drive: dict[tuple[str, str], float] = field(default_factory=dict)  # van minutes (township, lab), every pair
 
 
 def reach_limit_min(city: City) -> float:
@@ -106,27 +119,7 @@ def assign_labs(city: City, origins: dict[str, Any], seed: int = 0) -> LabChoice
             where="labs", problem=f"the labs cannot take the city's {need:,} tubes within their capacity and reach "
             f"({int(cap.sum()):,} tubes in {window:.0f} h in all)", fix="add lab capacity or a lab nearer")])
     chosen = {t.id: labs[int(res.assignment[j])].id for j, t in enumerate(ts)}
-    return LabChoice(chosen, {tid: minutes[tid, lid] for tid, lid in chosen.items()}, [])
-
-
-def lab_queue(arrivals: Iterable[tuple[int, int]], tubes_per_hour: int) -> tuple[int | None, int]:
-    """When the last tube is tested, and the largest backlog, for tubes arriving at a lab that tests
-    ``tubes_per_hour`` (a fluid queue; arrivals are (minute, tubes)).
-
-    >>> lab_queue([(600, 100), (660, 100)], 120)   # 100 tubes done by 650; the next 100 by 710
-    (710, 100)
-    """
-    done, peak, t, backlog = None, 0, None, 0.0
-    rate = tubes_per_hour / 60
-    for minute, tubes in sorted(arrivals):
-        if t is not None:
-            backlog = max(0.0, backlog - (minute - t) * rate)
-        backlog += tubes
-        t = minute
-        peak = max(peak, int(math.ceil(backlog)))
-    if t is not None:
-        done = int(math.ceil(t + backlog / rate))
-    return done, peak
+    return LabChoice(chosen, {tid: minutes[tid, lid] for tid, lid in chosen.items()}, [], minutes)
 
 
 # ------------------------------------------------------------------------------------------ township
@@ -144,6 +137,7 @@ class TownshipJob:
     render: bool  # also lay out its printed set (PDF, HTML, Excel)
     lang: str
     printed_at: str
+    tubes_per_hour: int | None = None  # its share of the lab's capacity, for its shuttles to count (None: none)
 
 
 @dataclass(frozen=True)
@@ -161,6 +155,7 @@ class TownshipOutcome:
     kpis: Kpis | None = None
     shuttle_vehicles: int | None = None
     arrivals: list[tuple[int, int]] = field(default_factory=list)  # (minute, tubes) of each shuttle at the lab
+    oldest_swabs: list[float] = field(default_factory=list)  # the oldest swab of each of those shuttles
     problems: list[Explanation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cpu_s: float = 0.0
@@ -230,6 +225,9 @@ def _township_job(job: TownshipJob) -> TownshipOutcome:
         files["boundary.geojson"] = (json.dumps({"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"name": t.name, "attribution": city.region.attribution},
              "geometry": scenario.region.boundary}]}, ensure_ascii=False) + "\n").encode()
+    if job.tubes_per_hour is not None:  # planned again: its shuttles count its share of a shared lab's queue
+        scenario = scenario.model_copy(update={"lab": scenario.lab.model_copy(
+            update={"tubes_per_hour": job.tubes_per_hour})})
     if "boundary.geojson" in files:
         scenario = scenario.model_copy(update={"region": scenario.region.model_copy(update={"boundary": "boundary.geojson"})})
     text = scenario_to_yaml(scenario, scenario.description or "", fast=True).encode()
@@ -258,6 +256,7 @@ def _township_job(job: TownshipJob) -> TownshipOutcome:
     return TownshipOutcome(t.id, files, digest, plan_sha256=hashlib.sha256(pj).hexdigest(), kpis=plan.kpis,
                            shuttle_vehicles=plan.routing.shuttles.vehicles_used,
                            arrivals=[(tr.arrive, tr.tubes) for tr in plan.routing.shuttles.trips if tr.tubes],
+                           oldest_swabs=[tr.oldest_swab for tr in plan.routing.shuttles.trips if tr.tubes],
                            problems=list(outcome.late), warnings=warnings)
 
 
@@ -392,15 +391,19 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None,
         printed_at = now_printed_at()  # once, so that every township's pages say the same
     labs = {lab.id: lab for lab in city.labs}
     base = loaded.path.parent.resolve()
-    jobs = []
-    for t in city.townships:
-        geom = loaded.township_geometry.get(t.id)
-        jobs.append(TownshipJob(city=city, township=t.id, lab=labs[choice.lab[t.id]],
-                                wkb=None if geom is None else geom.wkb, base=base, time_limit=time_limit,
-                                render=render, lang=lang, printed_at=printed_at))
-    # biggest townships first: the pool ends with short jobs, not one long straggler
-    people = {t.id: t.people for t in city.townships}
-    jobs.sort(key=lambda j: -people[j.township])
+
+    def jobs_for(lab_of: dict[str, str], share: dict[str, int] | None = None) -> list[TownshipJob]:
+        """The jobs of the townships in ``lab_of``, biggest first (the pool ends with short jobs)."""
+        out = []
+        for t in sorted((t for t in city.townships if t.id in lab_of), key=lambda t: -t.people):
+            geom = loaded.township_geometry.get(t.id)
+            out.append(TownshipJob(city=city, township=t.id, lab=labs[lab_of[t.id]],
+                                   wkb=None if geom is None else geom.wkb, base=base, time_limit=time_limit,
+                                   render=render, lang=lang, printed_at=printed_at,
+                                   tubes_per_hour=None if share is None else share[t.id]))
+        return out
+
+    jobs = jobs_for(choice.lab)
     results: dict[str, TownshipOutcome] = {}
     files: dict[str, bytes] = {}
     total = len(jobs)
@@ -417,15 +420,71 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None,
         if progress:
             progress(len(results), total, names[res.id])
 
-    if dask:
-        _run_dask(jobs, dask, workers, done)
-    else:
-        _run_pool(jobs, workers, done)
+    def run(jobs: list[TownshipJob], on_done=done) -> None:
+        if dask:
+            _run_dask(jobs, dask, workers, on_done)
+        else:
+            _run_pool(jobs, workers, on_done)
+
+    notes: list[str] = []
+
+    def again(lab_of: dict[str, str], share: dict[str, int], why: dict[str, str]) -> set[str]:
+        """Plan these townships again, each counting its ``share`` of its lab's capacity; a township that cannot
+        be planned so keeps its first plan.  Returns the townships planned again."""
+        came: list[TownshipOutcome] = []
+        run(jobs_for(lab_of, share), came.append)
+        for res in sorted(came, key=lambda r: r.id):
+            where = f"township {res.id} {names[res.id]}"
+            if res.kpis is None:
+                more = f" and {len(res.problems) - 1} more" if len(res.problems) > 1 else ""
+                notes.append(f"{where}: {why[res.id]}; planned again at lab {lab_of[res.id]} counting {share[res.id]:,} "
+                             f"tubes an hour, it could not be ({res.problems[0].problem if res.problems else ''}"
+                             f"{more}): its first plan is kept")
+                continue
+            done(res)
+            notes.append(f"{where}: {why[res.id]}; planned again at lab {lab_of[res.id]} {labs[lab_of[res.id]].name}, "
+                         f"its shuttles counting {share[res.id]:,} of the lab's {labs[lab_of[res.id]].tubes_per_hour:,} "
+                         "tubes an hour")
+        return {r.id for r in came if r.kpis is not None}
+
+    run(jobs)
+    tph = {lab.id: lab.tubes_per_hour for lab in city.labs}
+    limit = p.sample_age_limit_min
+    why = f"the queue at lab {{}} made its samples older than {limit} min when tested"
+    # 1. the townships of a lab whose queue breaks the limit count their share of it: shuttles more often
+    share = shares(lab_batches(city, choice.lab, results), tph, limit)
+    if share:
+        again({tid: choice.lab[tid] for tid in share}, share, {tid: why.format(choice.lab[tid]) for tid in share})
+    # 2. what is still over: townships that another lab within reach could take go there
+    moved = repair(lab_batches(city, choice.lab, results), tph, choice.drive, reach_limit_min(city),
+                   limit) if choice.drive else []
+    if moved:
+        to = {m.township: m.to_lab for m in moved}
+        ok = again(to, shares(lab_batches(city, choice.lab | to, results), tph, -1.0),
+                   {m.township: why.format(m.from_lab) + ", and lab " + m.to_lab + " within reach keeps the limit "
+                    "with it (estimated)" for m in moved})
+        choice = replace(choice, lab=choice.lab | {tid: to[tid] for tid in ok},
+                         minutes=choice.minutes | {tid: choice.drive[tid, to[tid]] for tid in ok})
     plan = join(loaded, choice, results, natplan_version())
-    problems = [e for tid in sorted(results) for e in results[tid].problems]
+    if notes:
+        plan = plan.model_copy(update={"warnings": plan.warnings + notes})
+    problems = [e for tid in sorted(results) for e in results[tid].problems] + list(plan.problems)
     warnings = [f"{tid}: {w}" for tid in sorted(results) for w in results[tid].warnings]
     cpu = sum(r.cpu_s for r in results.values())
     return CityOutcome(plan, None if sink else files, problems, warnings, cpu)
+
+
+def lab_batches(city: City, lab_of: dict[str, str], results: dict[str, TownshipOutcome]) -> dict[str, list[Batch]]:
+    """Each lab's batches (every shuttle trip with tubes of the townships sent to it), by lab id in the city
+    file's order of labs, the batches in its order of townships."""
+    out: dict[str, list[Batch]] = {lab.id: [] for lab in city.labs}
+    for t in city.townships:
+        r = results.get(t.id)
+        if r is None or t.id not in lab_of:
+            continue
+        out[lab_of[t.id]] += [Batch(t.id, minute, tubes, oldest)
+                              for (minute, tubes), oldest in zip(r.arrivals, r.oldest_swabs)]
+    return out
 
 
 def _scenario_origin(loaded: LoadedCity, t: Township):
@@ -467,7 +526,11 @@ def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, TownshipOutco
             shuttle_vehicles=r.shuttle_vehicles, problems=list(r.problems), warnings=len(r.warnings),
         ))
     window = lab_window_h(city)
-    labs = []
+    batches = lab_batches(city, choice.lab, results)
+    replays = {lab.id: replay(batches[lab.id], lab.tubes_per_hour) for lab in city.labs}
+    at_test = {tid: age for r in replays.values() for tid, age in r.worst_by_township.items()}
+    rows = [row.model_copy(update={"worst_age_at_test_min": _tenth(at_test.get(row.id))}) for row in rows]
+    labs, problems = [], []
     for lab in city.labs:
         mine = [row for row in rows if row.lab == lab.id]
         arr: dict[int, int] = defaultdict(int)
@@ -476,12 +539,19 @@ def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, TownshipOutco
                 arr[int(minute)] += int(tubes)
         arrivals = sorted(arr.items())
         done, peak = lab_queue(arrivals, lab.tubes_per_hour)
+        rp = replays[lab.id]
+        over = rp.worst is not None and rp.worst > p.sample_age_limit_min + 1e-6
+        need = capacity_needed(batches[lab.id], p.sample_age_limit_min) if over else None
         labs.append(LabLoad(
             lab=lab.id, name=lab.name, tubes_per_hour=lab.tubes_per_hour,
             capacity_tubes=int(lab.tubes_per_hour * window), townships=[row.id for row in mine],
             tubes=sum(arr.values()), first_arrival=arrivals[0][0] if arrivals else None,
             last_arrival=arrivals[-1][0] if arrivals else None, done=done, peak_backlog_tubes=peak,
-            arrivals=arrivals))
+            arrivals=arrivals, worst_age_at_test_min=_tenth(rp.worst),
+            worst_township=None if rp.worst is None else batches[lab.id][rp.worst_batch()].township,
+            tubes_per_hour_needed=need))
+        if over:
+            problems.append(over_limit(city, lab, batches, rp, need, choice.drive, reach_limit_min(city)))
     districts = []
     for d in dict.fromkeys(t.district for t in city.townships):
         mine = [row for row in rows if row.district == d]
@@ -489,7 +559,7 @@ def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, TownshipOutco
     ok = [row for row in rows if row.kpis]
     finish = max((row.kpis.finish for row in ok), default=None)
     bound = max((row.kpis.bound for row in ok), default=None)
-    ages = [row.kpis.worst_sample_age_min for row in ok if row.kpis.worst_sample_age_min is not None]
+    ages = [row.worst_age_at_test_min for row in ok if row.worst_age_at_test_min is not None]
     lab_done = [lab.done for lab in labs if lab.done is not None]
     kpis = CityKpis(
         people=city.people, townships=len(rows), planned=len(ok),
@@ -509,7 +579,11 @@ def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, TownshipOutco
             warnings.append(f"lab {lab.lab} {lab.name} receives {lab.tubes:,} tubes, more than the "
                             f"{lab.capacity_tubes:,} it tests in the round")
     return CityPlan(city=city.name, city_sha256=loaded.digest, seed=p.seed, natplan_version=version,
-                    townships=rows, labs=labs, districts=districts, kpis=kpis, warnings=warnings)
+                    townships=rows, labs=labs, districts=districts, kpis=kpis, warnings=warnings, problems=problems)
+
+
+def _tenth(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
 
 
 def _joint_kpis(p, ok: list[TownshipResult]) -> dict:
@@ -527,7 +601,7 @@ def _joint_kpis(p, ok: list[TownshipResult]) -> dict:
 
 def _district(name: str, rows: list[TownshipResult]) -> DistrictKpis:
     ok = [row for row in rows if row.kpis]
-    ages = [row.kpis.worst_sample_age_min for row in ok if row.kpis.worst_sample_age_min is not None]
+    ages = [row.worst_age_at_test_min for row in ok if row.worst_age_at_test_min is not None]
     return DistrictKpis(
         district=name, townships=len(rows), planned=len(ok), people=sum(row.people for row in rows),
         units_open=sum(row.kpis.units_open for row in ok), groups_used=sum(row.kpis.groups_used for row in ok),

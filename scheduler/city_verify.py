@@ -5,7 +5,12 @@ digest, made from a township scenario that has the city file's people and
 resources and the lab the city plan gives it; each township plan must pass
 every rule of :mod:`natplan.scheduler.verify`; no lab may receive more tubes than it
 tests in the round, nor be beyond a shuttle's reach within the sample age
-limit; the city's KPIs must be those of its townships.
+limit; every sample must be tested within the age limit in its lab's queue,
+which every township sent to that lab shares (replayed here from the
+township plans: their shuttle trips in one first-come queue at the lab's
+``tubes_per_hour``, trips arriving in the same minute the oldest swab first,
+then the city file's order); the city's KPIs must be those of its
+townships.
 """
 
 from __future__ import annotations
@@ -28,6 +33,83 @@ def _haversine_min(city: City, a, b) -> float:
     metres = 2 * r * math.asin(math.sqrt(h))
     p = city.parameters
     return metres * p.detour_factor / (p.van_speed_kmh * 1000 / 60)
+
+
+def shared_queue(trips: list[list[dict]], tubes_per_hour: int) -> list[dict[int, float]]:
+    """When a lab shared by several townships has taken up the last tube of each of their shuttle trips.
+
+    Parameters
+    ----------
+    trips
+        Each township's shuttle trips (plan.json ``routing.shuttles.trips``), in the city file's order.
+    tubes_per_hour
+        The lab's capacity.
+
+    Returns
+    -------
+    list[dict[int, float]]
+        For each township, each trip's test time by its position in its list.
+
+    Examples
+    --------
+    >>> shared_queue([[{"arrive": 600, "tubes": 60, "oldest_swab": 480}],
+    ...               [{"arrive": 610, "tubes": 120, "oldest_swab": 450}]], 120)
+    [{0: 630.0}, {0: 690.0}]
+    """
+    out: list[dict[int, float]] = [{} for _ in trips]
+    order = sorted(((tr["arrive"], tr["oldest_swab"], j, k) for j, ts in enumerate(trips) for k, tr in enumerate(ts)
+                    if tr["tubes"] > 0))
+    free = float("-inf")
+    for arrive, _, j, k in order:
+        free = max(free, float(arrive)) + trips[j][k]["tubes"] * 60 / tubes_per_hour
+        out[j][k] = free
+    for j, ts in enumerate(trips):  # an empty trip waits for nothing
+        for k, tr in enumerate(ts):
+            out[j].setdefault(k, float(tr["arrive"]))
+    return out
+
+
+def _queues_within_age(city: City, plan: dict, queued: dict[str, list[tuple[str, object, dict]]]) -> list[str]:
+    """Every sample tested within the age limit in its lab's shared queue, and the plan's ages at test true."""
+    from natplan.scheduler.verify.samples import samples_within_age
+
+    out: list[str] = []
+    limit = city.parameters.sample_age_limit_min
+    loads = {x["lab"]: x for x in plan["labs"]}
+    rows = {r["id"]: r for r in plan["townships"]}
+    ids = {f"township {t.id} {t.name}": t.id for t in city.townships}
+    worst_city = None
+    for lab in city.labs:
+        mine = queued.get(lab.id, [])
+        trips = [tplan["routing"]["shuttles"]["trips"] for _, _, tplan in mine]
+        tested = shared_queue(trips, lab.tubes_per_hour)
+        lab_worst = None
+        for (where, s, tplan), ts, at in zip(mine, trips, tested):
+            ages = [at[k] - tr["oldest_swab"] for k, tr in enumerate(ts) if tr["tubes"] > 0]
+            worst = max(ages, default=None)
+            if worst is not None:
+                lab_worst = worst if lab_worst is None else max(lab_worst, worst)
+                stated = rows[ids[where]].get("worst_age_at_test_min")
+                if stated is None or abs(stated - worst) > 0.051:
+                    out.append(f"{where}: the city plan gives its worst sample age at test as {stated}, lab {lab.id}'s "
+                               f"queue gives {worst:.1f} min")
+            head = (f"lab {lab.id} {lab.name} at {lab.tubes_per_hour:,} tubes an hour, its queue shared by "
+                    f"{len(mine)} township(s): {where}: ")
+            out += [head + v for v in samples_within_age(s, tplan, tested=at)]
+            if worst is not None and worst > limit + 1e-6:
+                out.append(head + f"its oldest sample is tested {worst:.0f} min after the swab, "
+                           f"{worst - limit:.0f} min over the {limit}-min limit")
+        load = loads.get(lab.id)
+        stated = None if load is None else load.get("worst_age_at_test_min")
+        if (stated is None) != (lab_worst is None) or (lab_worst is not None and abs(stated - lab_worst) > 0.051):
+            out.append(f"lab {lab.id} {lab.name}: the city plan gives its worst sample age at test as {stated}, "
+                       f"its queue gives {'none' if lab_worst is None else f'{lab_worst:.1f} min'}")
+        if lab_worst is not None:
+            worst_city = lab_worst if worst_city is None else max(worst_city, lab_worst)
+    stated = plan["kpis"]["worst_sample_age_min"]
+    if worst_city is not None and (stated is None or abs(stated - worst_city) > 0.051):
+        out.append(f"the city plan's worst sample age {stated} is not its labs' queues' {worst_city:.1f} min")
+    return out
 
 
 def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
@@ -67,6 +149,7 @@ def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
     for extra in sorted(set(rows) - {t.id for t in city.townships}):
         out.append(f"township {extra} is in the plan but not in the city file")
     tubes_at: dict[str, int] = {}
+    queued: dict[str, list[tuple[str, object, dict]]] = {}  # lab id -> (where, scenario, township plan), city order
     finishes = []
     people = 0
     for t in city.townships:
@@ -115,6 +198,8 @@ def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
                 out.append(f"{where}: lab {lab.id} is {minutes:.0f} min from the station, beyond {reach} min")
         trips = tplan["routing"]["shuttles"]["trips"]
         tubes_at[r["lab"]] = tubes_at.get(r["lab"], 0) + sum(tr["tubes"] for tr in trips)
+        if lab is not None:
+            queued.setdefault(lab.id, []).append((where, s, tplan))
         finishes.append(tplan["kpis"]["finish"])
     window_h = (p.deadline + p.sample_age_limit_min - p.start) / 60
     for lab_id, tubes in sorted(tubes_at.items()):
@@ -122,6 +207,7 @@ def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
         if lab is not None and tubes > lab.tubes_per_hour * window_h:
             out.append(f"lab {lab_id} {lab.name} receives {tubes:,} tubes, more than the "
                        f"{lab.tubes_per_hour * window_h:,.0f} it tests in the round")
+    out += _queues_within_age(city, plan, queued)
     k = plan["kpis"]
     if finishes and k["finish"] != max(finishes):
         out.append(f"the city plan's finish {k['finish']} is not its last township's {max(finishes)}")

@@ -535,6 +535,12 @@ LABELS.update({
                       "the lab tests {tph} tubes an hour and tubes wait up to {wait} min for it: samples are tested "
                       "{age} min after the swab, over the {limit}-min limit"),
     "fix_shuttles_short": ("为中转站增加 {add} 辆车", "add {add} vehicle(s) to the station"),
+    "why_city_lab_queue": ("{name}每小时检测 {tph} 管，{n} 个街镇的转运车都在此排队：样本检测时距采样最长 {worst} 分钟，"
+                           "超过 {limit} 分钟时限 {over} 分钟（最晚：{township}，{swab} 起采的样本 {arrive} 送达、"
+                           "{tested} 检测）；超时的街镇：{late}",
+                           "{name} tests {tph} tubes an hour; with the shuttles of {n} township(s) in its queue, "
+                           "samples are tested up to {worst} min after the swab, {over} min over the {limit}-min limit"),
+    "fix_city_lab_queue": ("{need_zh}{moves_zh}", "{need_en}{moves_en}"),
     "fix_lab_queue": ("增加实验室检测能力或再找一家实验室，或把采样分散到更多时段",
                       "add lab capacity or a second lab, or spread the sampling over more hours"),
     "fix_lab_far": ("缩短收样间隔、就近设实验室或转运点，或在冷链允许时放宽 sample_age_limit_min",

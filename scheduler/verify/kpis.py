@@ -19,6 +19,7 @@ from natplan.models.clock import format_clock as hm
 from natplan.models.summary import summarize
 from natplan.models.scenario import Scenario
 from natplan.scheduler.verify.queues import _rates, unit_spans
+from natplan.scheduler.verify.samples import tested_at
 from natplan.scheduler.verify.replay import replay_units, shuttle_loads
 from natplan.scheduler.verify.walking import walk_metres
 
@@ -87,8 +88,9 @@ def kpis_true(s: Scenario, plan: dict) -> list[str]:
     walks = [(d, x["people"]) for x, d in zip(parts, walk_metres(s, parts)) if d is not None]
     walk_in = sum(x["people"] for x in parts)
     loads, stranded = shuttle_loads(s, plan)
-    ages = [t["arrive"] - load.oldest_swab for t, load in zip(plan["routing"]["shuttles"]["trips"], loads)
-            if load.oldest_swab is not None]
+    trips = plan["routing"]["shuttles"]["trips"]
+    tested = tested_at(trips, s.lab.tubes_per_hour)  # a sample's age runs to its test: the lab's queue counted
+    ages = [tested[k] - load.oldest_swab for k, load in enumerate(loads) if load.oldest_swab is not None]
     # rounded as the plan rounds: a unit's finish to 0.1 min, then the town's to the minute
     finish = max((round(round(r.finish, 1)) for r in replays.values() if math.isfinite(r.finish)), default=None)
     exact = [

@@ -19,16 +19,17 @@ def tested_at(trips: list[dict], tubes_per_hour: int | None) -> dict[int, float]
     return out
 
 
-def samples_within_age(s: Scenario, plan: dict) -> list[str]:
+def samples_within_age(s: Scenario, plan: dict, tested: dict[int, float] | None = None) -> list[str]:
     """Each box is ready at the station when it is there and handed over (``fleet.station_handover_min``; a relay's
     boxes when the relay is back), leaves on the first shuttle after that, and is tested within the age limit: on
-    arrival at the lab, or, when the lab's capacity is given, when the lab's queue reaches it."""
+    arrival at the lab, or, when the lab's capacity is given, when the lab's queue reaches it.  ``tested`` (each
+    trip's test time, by position) replaces the lab's own queue: a city's lab shared by several townships."""
     limit = s.parameters.sample_age_limit_min
     h = s.fleet.station_handover_min
     trips = plan["routing"]["shuttles"]["trips"]
-    tested = tested_at(trips, s.lab.tubes_per_hour)
+    word = "reach the lab" if s.lab.tubes_per_hour is None and tested is None else "are tested"
+    tested = tested_at(trips, s.lab.tubes_per_hour) if tested is None else tested
     order = sorted(range(len(trips)), key=lambda k: (trips[k]["depart"], k))
-    word = "reach the lab" if s.lab.tubes_per_hour is None else "are tested"
     out = []
 
     def test_time(ready):

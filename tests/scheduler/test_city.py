@@ -1,10 +1,11 @@
 """City scale: the generator's facts, lab assignment with a known optimum, the lab queue, the same
-plan from the process pool and from a local Dask cluster, verify on the joined plan, broken files."""
+plan from the process pool and from a local Dask cluster, verify on the joined plan, broken files; the labs'
+queues shared by their townships: ages at test, a lab too slow (exit 2, the capacity it needs), townships sent
+to another lab, a planted slow lab that verify names."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,35 @@ def pooled():
     return loaded, plan_city(loaded, workers=2, render=False, printed_at="2022-04-01 20:00")
 
 
+def city_with_labs(folder: Path, l1: int, l2: int) -> Path:
+    """city_small.yaml with the labs' tubes an hour changed (L1 40, L2 200 in the file), written in ``folder``."""
+    text = CITY.read_text(encoding="utf-8").replace("../../scenarios", str(Path(__file__).resolve().parents[2] /
+                                                                          "scenarios"))
+    text = text.replace("tubes_per_hour: 40}", f"tubes_per_hour: {l1}}}").replace(
+        "lat: 36.112592}, tubes_per_hour: 200}", f"lat: 36.112592}}, tubes_per_hour: {l2}}}")
+    path = folder / "city.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def fast(tmp_path_factory):
+    """city_small with labs of 1,000 tubes an hour: all three townships go to the nearest, L1, and its one
+    queue keeps every sample within the limit."""
+    loaded = load_city(city_with_labs(tmp_path_factory.mktemp("fast"), 1000, 1000))
+    return loaded, plan_city(loaded, workers=2, render=False, printed_at="2022-04-01 20:00")
+
+
+def write_city(out, folder: Path) -> dict:
+    from natplan.planfile import plan_json
+
+    for name, data in out.files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    (folder / "plan.json").write_bytes(plan_json(out.plan))
+    return json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+
+
 def test_pool_and_local_dask_give_the_same_plan(pooled):
     pytest.importorskip("dask.distributed")
     loaded, a = pooled
@@ -109,16 +139,17 @@ def test_pool_and_local_dask_give_the_same_plan(pooled):
     assert a.plan.kpis.planned == 3
 
 
-def test_joined_plan_passes_verify_and_kpis_are_the_townships(pooled, tmp_path):
-    loaded, out = pooled
-    from natplan.planfile import plan_json
-
-    for name, data in out.files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_bytes(data)
-    (tmp_path / "plan.json").write_bytes(plan_json(out.plan))
-    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+def test_joined_plan_passes_verify_and_kpis_are_the_townships(fast, tmp_path):
+    loaded, out = fast
+    plan = write_city(out, tmp_path)
+    assert out.problems == [] and plan["problems"] == []
     assert verify_city(loaded.city, plan, tmp_path) == []
+    # one lab, its queue shared by all three townships: the city's worst age is the worst at test there
+    (l1, l2) = plan["labs"]
+    assert l1["townships"] == ["370202004", "370202005", "370202007"] and l2["townships"] == []
+    assert plan["kpis"]["worst_sample_age_min"] == l1["worst_age_at_test_min"] == max(
+        r["worst_age_at_test_min"] for r in plan["townships"]) <= 240
+    assert l2["worst_age_at_test_min"] is None and l1["tubes_per_hour_needed"] is None
     finishes = [json.loads((tmp_path / r["folder"] / "plan.json").read_text())["kpis"]["finish"]
                 for r in plan["townships"]]
     assert plan["kpis"]["finish"] == max(finishes)
@@ -132,13 +163,139 @@ def test_joined_plan_passes_verify_and_kpis_are_the_townships(pooled, tmp_path):
     assert "township 370202005 中山路街道: plan.json is not the one the city plan names (digest differs)" in problems
 
 
+def test_a_shared_lab_kept_by_shares_and_a_lab_too_slow_is_a_problem_with_the_capacity_it_needs(pooled, tmp_path):
+    """city_small as it is.  L2 (200 tubes an hour) is shared by 中山路街道 and 江苏路街道: planned on their own,
+    their shuttles left every 145 min with 100-odd tubes each, a minute apart, and the queue made samples 280 min
+    old at test; planned again each counting its share (110 and 89 an hour, in proportion to its tubes), their
+    shuttles leave every 30 min and the one queue keeps the limit.  L1 tests 40 tubes an hour for 云南路街道's
+    602: no share and no other lab keeps the limit, so the plan says so with the capacity that would."""
+    from natplan.scheduler.city_queue import Batch, replay
+
+    loaded, out = pooled
+    plan = write_city(out, tmp_path)
+    assert out.plan.warnings[1:] == [
+        ("township 370202005 中山路街道: the queue at lab L2 made its samples older than 240 min when tested; planned "
+         "again at lab L2 市北区检测实验室, its shuttles counting 110 of the lab's 200 tubes an hour"),
+        ("township 370202007 江苏路街道: the queue at lab L2 made its samples older than 240 min when tested; planned "
+         "again at lab L2 市北区检测实验室, its shuttles counting 89 of the lab's 200 tubes an hour")]
+    assert out.plan.warnings[0].startswith("township 370202004 云南路街道: the queue at lab L1 made its samples older "
+                                           "than 240 min when tested; planned again at lab L1 counting 40 tubes an "
+                                           "hour, it could not be (unit U01")
+    assert out.plan.warnings[0].endswith("): its first plan is kept")
+    assert "  tubes_per_hour: 110\n" in (tmp_path / "townships" / "370202005" / "scenario.yaml").read_text()
+    # the two townships' first shuttles at L2, and the one queue by hand at 200 an hour (10 tubes in 3 min):
+    # 9 at 07:05 -> 427.7; 11 at 07:06 wait -> 431.0; 25 at 07:35 -> 462.5; 30 at 07:36 wait -> 471.5
+    trips = {tid: json.loads((tmp_path / "townships" / tid / "plan.json").read_text())["routing"]["shuttles"]["trips"]
+             for tid in ("370202005", "370202007")}
+    first = sorted(((tid, tr["arrive"], tr["tubes"], tr["oldest_swab"]) for tid in trips for tr in trips[tid][:2]),
+                   key=lambda x: x[1])
+    assert first == [("370202007", 425, 9, 381.0), ("370202005", 426, 11, 381.0),
+                     ("370202007", 455, 25, 390.0), ("370202005", 456, 30, 391.0)]
+    r = replay([Batch(*x) for x in first], 200)
+    assert [round(t, 1) for t in r.tested] == [427.7, 431.0, 462.5, 471.5]
+    assert [round(a, 1) for a in r.ages] == [46.7, 50.0, 72.5, 80.5]
+    everything = [Batch(tid, tr["arrive"], tr["tubes"], tr["oldest_swab"]) for tid in ("370202005", "370202007")
+                  for tr in trips[tid] if tr["tubes"]]
+    l1, l2 = out.plan.labs
+    assert l2.townships == ["370202005", "370202007"] and l2.tubes_per_hour_needed is None
+    assert l2.worst_age_at_test_min == round(replay(everything, 200).worst, 1) <= 240
+    # L1: the capacity it names is the fewest that keeps the limit
+    assert (l1.worst_age_at_test_min, l1.worst_township, l1.tubes_per_hour_needed) == (657.5, "370202004", 304)
+    mine = [Batch("370202004", tr["arrive"], tr["tubes"], tr["oldest_swab"]) for tr in json.loads(
+        (tmp_path / "townships" / "370202004" / "plan.json").read_text())["routing"]["shuttles"]["trips"] if tr["tubes"]]
+    assert replay(mine, 304).worst <= 240 < replay(mine, 303).worst
+    ages = {r.id: r.worst_age_at_test_min for r in out.plan.townships}
+    assert ages["370202004"] == 657.5 and max(ages["370202005"], ages["370202007"]) == l2.worst_age_at_test_min
+    assert out.plan.kpis.worst_sample_age_min == out.plan.districts[0].worst_sample_age_min == 657.5
+    # the problem in words: which lab, which townships, how old, by how much, what would fix it
+    assert [(e.where, e.fix) for e in out.plan.problems] == [
+        ("lab L1", "test at least 304 tubes an hour at lab L1 (264 more)")]
+    assert out.plan.problems[0].problem == (
+        "市南区检测实验室 tests 40 tubes an hour; with the shuttles of 1 township(s) in its queue, samples are tested "
+        "up to 658 min after the swab, 418 min over the 240-min limit (the worst: township 370202004 云南路街道, "
+        "samples from 11:00 on the shuttle at the lab at 14:19, tested at 21:58); over the limit: 370202004 "
+        "云南路街道 (658 min)")
+    assert out.problems == [*out.plan.problems]  # every township was planned; the lab is the problem
+    # verify finds the same on its own, naming the lab, the township and the age
+    found = verify_city(loaded.city, plan, tmp_path)
+    assert ("lab L1 市南区检测实验室 at 40 tubes an hour, its queue shared by 1 township(s): township 370202004 "
+            "云南路街道: its oldest sample is tested 658 min after the swab, 418 min over the 240-min limit") in found
+    assert not any("370202005" in line or "370202007" in line for line in found)
+
+
+def test_shares_of_a_slow_lab_keep_the_limit(tmp_path):
+    """L1 (nearest to all) tests 200 tubes an hour for all three townships' 1,505 tubes: planned on their own their
+    shuttles break the limit there; each counting its share (80, 66, 53 an hour) they keep it, and stay at L1."""
+    loaded = load_city(city_with_labs(tmp_path, 200, 2000))
+    out = plan_city(loaded, workers=2, render=False, printed_at="2022-04-01 20:00")
+    assert out.problems == [] and out.plan.problems == []
+    assert [r.lab for r in out.plan.townships] == ["L1", "L1", "L1"]
+    assert [w.split("counting ")[1] for w in out.plan.warnings] == [
+        "80 of the lab's 200 tubes an hour", "66 of the lab's 200 tubes an hour", "53 of the lab's 200 tubes an hour"]
+    assert out.plan.labs[0].worst_age_at_test_min <= 240
+    assert verify_city(loaded.city, write_city(out, tmp_path), tmp_path) == []
+
+
+def test_a_lab_no_share_keeps_sends_its_townships_to_another_within_reach(tmp_path):
+    """L1 tests 100 tubes an hour (1,800 in the round, so the assignment sends all three townships there): their
+    shares (40, 33, 26 an hour) are less than their sampling sends, so none can be planned so and each keeps its
+    first plan; L2 tests 2,000 and is within reach: all three are planned again there."""
+    loaded = load_city(city_with_labs(tmp_path, 100, 2000))
+    out = plan_city(loaded, workers=2, render=False, printed_at="2022-04-01 20:00")
+    assert out.problems == [] and out.plan.problems == []
+    assert [r.lab for r in out.plan.townships] == ["L2", "L2", "L2"]
+    assert out.plan.labs[0].tubes == 0 and out.plan.labs[1].worst_age_at_test_min <= 240
+    assert [w.endswith("its first plan is kept") for w in out.plan.warnings] == [True] * 3 + [False] * 3
+    assert out.plan.warnings[3] == (
+        "township 370202004 云南路街道: the queue at lab L1 made its samples older than 240 min when tested, and lab "
+        "L2 within reach keeps the limit with it (estimated); planned again at lab L2 市北区检测实验室, its shuttles "
+        "counting 800 of the lab's 2,000 tubes an hour")
+    plan = write_city(out, tmp_path)
+    assert [r["lab"] for r in plan["townships"]] == ["L2", "L2", "L2"]
+    assert verify_city(loaded.city, plan, tmp_path) == []
+
+
+def test_a_planted_slow_lab_is_named_by_verify(fast, tmp_path):
+    """The plan made for labs of 1,000 tubes an hour, checked against a city file whose L1 tests 300: L1's queue
+    (1,505 tubes from 3 townships) pushes samples over the limit, and verify names the lab, townships and ages."""
+    from natplan.scheduler.city_queue import Batch, replay
+
+    loaded, out = fast
+    plan = write_city(out, tmp_path)
+    slow = loaded.city.model_copy(update={"labs": [loaded.city.labs[0].model_copy(update={"tubes_per_hour": 300}),
+                                                   loaded.city.labs[1]]})
+    found = verify_city(slow, plan, tmp_path)
+    batches = [Batch(r["id"], tr["arrive"], tr["tubes"], tr["oldest_swab"]) for r in plan["townships"]
+               for tr in json.loads((tmp_path / r["folder"] / "plan.json").read_text())["routing"]["shuttles"]["trips"]
+               if tr["tubes"]]
+    worst = replay(batches, 300).worst_by_township
+    head = "lab L1 市南区检测实验室 at 300 tubes an hour, its queue shared by 3 township(s): "
+    names = {t.id: t.name for t in loaded.city.townships}
+    for tid, age in worst.items():
+        line = (f"{head}township {tid} {names[tid]}: its oldest sample is tested {age:.0f} min after the swab, "
+                f"{age - 240:.0f} min over the 240-min limit")
+        assert (line in found) == (age > 240)
+    assert max(worst.values()) > 240
+    assert any(line.startswith(head) and ": unit " in line and "are tested at" in line for line in found)
+    assert (f"lab L1 市南区检测实验室: the city plan gives its worst sample age at test as "
+            f"{plan['labs'][0]['worst_age_at_test_min']}, its queue gives {max(worst.values()):.1f} min") in found
+
+
+def test_cli_exits_2_when_a_labs_queue_breaks_the_limit_and_writes_the_plan(tmp_path, capsys):
+    path = city_with_labs(tmp_path, 40, 200)  # the file as it is
+    assert main(["plan", str(path), "-o", str(tmp_path / "out"), "--no-township-print", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: lab L1: 市南区检测实验室 tests 40 tubes an hour" in err
+    assert "— fix: test at least 304 tubes an hour at lab L1 (264 more)" in err
+    plan = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    assert [e["where"] for e in plan["problems"]] == ["lab L1"]
+    assert main(["verify", str(tmp_path / "out" / "plan.json"), "--scenario", str(path)]) == 1
+
+
 def test_cli_plans_prints_and_verifies_a_city(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1648800000")
     city = tmp_path / "city"
-    shutil.copy(CITY, tmp_path / "city.yaml")
-    text = (tmp_path / "city.yaml").read_text(encoding="utf-8")
-    (tmp_path / "city.yaml").write_text(
-        text.replace("../../scenarios", str(Path(__file__).resolve().parents[2] / "scenarios")), encoding="utf-8")
+    city_with_labs(tmp_path, 1000, 1000)  # labs that keep up with the townships' shuttles
     assert main(["plan", str(tmp_path / "city.yaml"), "-o", str(city), "--workers", "2"]) == 0
     assert {p.name for p in city.iterdir()} == {".natplan-manifest.json", "plan.json", "city.pdf", "city.xlsx", "index.html", "townships"}
     for tid in ("370202004", "370202005", "370202007"):
@@ -208,7 +365,6 @@ def test_a_township_with_its_own_scenario_file_is_planned_from_it(tmp_path):
 
 def test_a_township_whose_own_file_is_missing_comes_back_with_the_reason(tmp_path):
     import yaml
-
     from natplan.scheduler.city import TownshipJob, township_job
 
     doc = yaml.safe_load(CITY.read_text(encoding="utf-8"))

@@ -143,12 +143,15 @@ def test_a_township_whose_worker_is_killed_is_planned_again_and_the_plan_is_the_
     assert b.files == a.files
 
 
-def test_the_joined_plan_does_not_depend_on_the_order_townships_finish(pooled):
+def test_the_joined_plan_does_not_depend_on_the_order_townships_finish(tmp_path):
     from natplan.models.city import township_origin
     from natplan.scheduler.city import TownshipJob, assign_labs, township_job
     from natplan.scheduler.pipeline import natplan_version
+    from tests.scheduler.test_city import city_with_labs
 
-    loaded, a = pooled
+    # labs that keep up with every township's shuttles: the township jobs' plans are the city's, none planned again
+    loaded = load_city(city_with_labs(tmp_path, 1000, 1000))
+    a = plan_city(loaded, workers=1, render=False, printed_at=PRINTED_AT)
     city = loaded.city
     origins = {t.id: township_origin(loaded.township_geometry[t.id]) for t in city.townships}
     choice = assign_labs(city, origins, seed=city.parameters.seed)

@@ -1,0 +1,87 @@
+"""A city's labs as shared queues: hand-checked replays of two townships' shuttles at one lab, the capacity that
+keeps the age limit, and the townships that another lab within reach could take."""
+
+from __future__ import annotations
+
+import pytest
+
+from natplan.scheduler.city_queue import Batch, capacity_needed, moves, replay
+from natplan.scheduler.city_verify import shared_queue
+
+
+def test_two_townships_in_one_queue_known_answer():
+    # lab of 120 tubes an hour = 2 a minute.  A: 60 tubes at 10:00 (oldest swab 08:00) -> tested 10:30, 150 min.
+    # B: 120 tubes at 10:10 (07:30) waits for A, then 60 min -> 11:30, 240 min.  A again: 30 at 10:20 (09:00)
+    # waits for B -> 11:45, 165 min.  Then 20 tubes of B at 13:00 (11:00), the lab idle -> 13:10, 130 min.
+    batches = [Batch("A", 600, 60, 480), Batch("B", 610, 120, 450), Batch("A", 620, 30, 540),
+               Batch("B", 780, 20, 660)]
+    r = replay(batches, 120)
+    assert r.tested == (630.0, 690.0, 705.0, 790.0)
+    assert r.ages == (150.0, 240.0, 165.0, 130.0)
+    assert r.worst_by_township == {"A": 165.0, "B": 240.0}
+    assert r.worst == 240.0 and r.worst_batch() == 1
+    # verify's own replay from plan.json trips gives the same times
+    trips = [[{"arrive": b.arrive, "tubes": b.tubes, "oldest_swab": b.oldest_swab} for b in batches if b.township == t]
+             for t in ("A", "B")]
+    assert shared_queue(trips, 120) == [{0: 630.0, 1: 705.0}, {0: 690.0, 1: 790.0}]
+
+
+def test_same_minute_oldest_swab_first_then_city_order():
+    # both at 10:00; B's samples are older, so the lab takes B first (60 tubes: 30 min), then A
+    r = replay([Batch("A", 600, 60, 500), Batch("B", 600, 60, 450)], 120)
+    assert r.tested == (660.0, 630.0)
+    # the same swab: the city file's order (A first)
+    assert replay([Batch("A", 600, 60, 450), Batch("B", 600, 60, 450)], 120).tested == (630.0, 660.0)
+    assert shared_queue([[{"arrive": 600, "tubes": 60, "oldest_swab": 450}],
+                         [{"arrive": 600, "tubes": 60, "oldest_swab": 450}]], 120) == [{0: 630.0}, {0: 660.0}]
+
+
+def test_an_empty_lab_has_no_age():
+    r = replay([], 100)
+    assert r.worst is None and r.worst_batch() is None and r.worst_by_township == {}
+    assert capacity_needed([], 240) == 0
+
+
+def test_capacity_needed_is_the_fewest_that_keeps_the_limit():
+    batches = [Batch("A", 600, 60, 480), Batch("B", 610, 120, 450), Batch("A", 620, 30, 540)]
+    # B's oldest (07:30) must be tested by 11:20: A's 60 and B's 120 tubes in the 80 min from 10:00 -> 135 an hour,
+    # and A's 30 tubes (from 09:00) are then tested at 11:33.3, 153 min
+    assert capacity_needed(batches, 230) == 135
+    assert replay(batches, 135).worst == pytest.approx(230.0)
+    assert replay(batches, 134).worst > 230
+    # a batch already 250 min old on arrival: no capacity helps
+    assert capacity_needed([Batch("A", 700, 10, 450)], 240) is None
+
+
+def test_moves_to_a_lab_within_reach_with_room():
+    # L1 (60 an hour) gets A and B at 10:00: B waits 60 min behind A; L2 is fast but 10 min further for both
+    batches = {"L1": [Batch("A", 600, 60, 420), Batch("B", 600, 60, 400)], "L2": []}
+    tph = {"L1": 60, "L2": 6000}
+    minutes = {("A", "L1"): 20, ("B", "L1"): 20, ("A", "L2"): 30, ("B", "L2"): 30}
+    assert replay(batches["L1"], 60).worst_by_township == {"A": 300.0, "B": 260.0}  # B first (older), then A
+    # moving B leaves A alone at L1: 60 tubes in 60 min, 240 — the limit kept; B at L2 from 10:10: 210.6
+    found = moves(batches, tph, minutes, reach=100, limit=240)
+    assert [(m.township, m.from_lab, m.to_lab, m.worst_at_to_lab) for m in found] == [("B", "L1", "L2", 210.6)]
+    # L2 beyond reach: no move
+    assert moves(batches, tph, minutes, reach=25, limit=240) == []
+
+
+def test_a_lab_reached_at_the_limit_needs_a_nearer_lab_not_capacity():
+    from pathlib import Path
+
+    from natplan.models.city import load_city
+    from natplan.scheduler.city_queue import over_limit
+
+    city = load_city(Path(__file__).resolve().parents[1] / "data" / "city_small.yaml").city
+    # 10 tubes swabbed from 07:40 reach L1 at 11:40, 240 min later: any queue at all puts them over
+    batches = {"L1": [Batch("370202004", 700, 10, 460)], "L2": []}
+    r = replay(batches["L1"], 40)
+    assert r.worst == 255.0 and capacity_needed(batches["L1"], 240) is None
+    e = over_limit(city, city.labs[0], batches, r, None, {}, 100)
+    assert e.where == "lab L1" and e.fix == ("no capacity is enough: some samples reach lab L1 240 min after the "
+                                             "swab, which leaves no time to test them; a lab nearer, or shuttles "
+                                             "more often")
+    assert e.problem.startswith("市南区检测实验室 tests 40 tubes an hour; with the shuttles of 1 township(s) in its "
+                                "queue, samples are tested up to 255 min after the swab, 15 min over the 240-min "
+                                "limit (the worst: township 370202004 云南路街道, samples from 07:40 on the shuttle at "
+                                "the lab at 11:40, tested at 11:55)")
