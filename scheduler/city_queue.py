@@ -354,6 +354,7 @@ def over_limit(city: City, lab: CityLab, batches: dict[str, list[Batch]], rp: La
               "arrive": hm(worst.arrive), "tested": hm(rp.tested[k]),
               "late": "、".join(f"{names[tid]} {age:.0f} 分钟" for tid, age in rp.worst_by_township.items()
                                if age > limit + EPS),
+              "township_en": f"township {worst.township} {names[worst.township]}", "late_en": late,
               "need_zh": fix_zh, "moves_zh": moves_zh, "need_en": fix, "moves_en": moves_en}
     return Explanation(where=f"lab {lab.id}", problem=problem, fix=fix + moves_en, code="city_lab_queue",
                        params=params)

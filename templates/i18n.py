@@ -539,7 +539,9 @@ LABELS.update({
                            "超过 {limit} 分钟时限 {over} 分钟（最晚：{township}，{swab} 起采的样本 {arrive} 送达、"
                            "{tested} 检测）；超时的街镇：{late}",
                            "{name} tests {tph} tubes an hour; with the shuttles of {n} township(s) in its queue, "
-                           "samples are tested up to {worst} min after the swab, {over} min over the {limit}-min limit"),
+                           "samples are tested up to {worst} min after the swab, {over} min over the {limit}-min limit "
+                           "(the worst: {township_en}, samples from {swab} on the shuttle at the lab at {arrive}, "
+                           "tested at {tested}); over the limit: {late_en}"),
     "fix_city_lab_queue": ("{need_zh}{moves_zh}", "{need_en}{moves_en}"),
     "fix_lab_queue": ("增加实验室检测能力或再找一家实验室，或把采样分散到更多时段",
                       "add lab capacity or a second lab, or spread the sampling over more hours"),
