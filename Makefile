@@ -11,14 +11,14 @@ OUT    ?= out
 setup: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
-	@# WeasyPrint subsets fonts much faster with HarfBuzz's subsetter (a system library);
-	@# without it PDFs still come out right, only slower.
+	@# The screen pages embed the font cut to their characters (templates/webfont.py), much faster with
+	@# HarfBuzz's subsetter (a system library); without it fontTools cuts it, about half a second a page.
 	@if ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q libharfbuzz-subset0 >/dev/null 2>&1 || \
 	    { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libharfbuzz-subset0 >/dev/null 2>&1; } || \
-	    echo "note: libharfbuzz-subset0 could not be installed; PDFs render more slowly"; \
-	  else echo "note: install libharfbuzz-subset0 (as root) for faster PDF rendering"; fi; \
+	    echo "note: libharfbuzz-subset0 could not be installed; screen pages are written more slowly"; \
+	  else echo "note: install libharfbuzz-subset0 (as root) for faster screen pages"; fi; \
 	fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock

@@ -53,7 +53,7 @@ def test_loading_a_scenario_loads_no_solver():
     code = ("import sys; from natplan.models.loader import load_scenario; from natplan.routing.network import TRAVEL;"
             f"load_scenario({str(ROOT / 'scenarios' / 'xiagezhuang.yaml')!r}, travel=TRAVEL);"
             "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('ortools', 'pyvrp', 'simpy', 'weasyprint') or m.startswith(('natplan.scheduler', 'natplan.routing.couriers', "
+            "('ortools', 'pyvrp', 'simpy', 'typst') or m.startswith(('natplan.scheduler', 'natplan.routing.couriers', "
             "'natplan.routing.vrptw')))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == []

@@ -10,7 +10,7 @@ the character set:
         [--regular /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc] \
         [--bold    /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc]
 
-Needs only fontTools (a WeasyPrint dependency). The inputs are the Noto Sans CJK
+Needs only fontTools (installed with natplan). The inputs are the Noto Sans CJK
 collections (Debian package fonts-noto-cjk, or the .ttc files of
 https://github.com/notofonts/noto-cjk). The face named "Noto Sans CJK SC" is
 taken out of the collection and subset to:

@@ -21,7 +21,7 @@ from natplan.templates.excel import sheet_names  # noqa: E402
 from natplan.templates.outputs import glyph_warnings, render_outputs  # noqa: E402
 from natplan.models.clock import format_clock  # noqa: E402
 from tests.templates.conftest import PRINTED  # noqa: E402
-from tests.templates.test_render import _embedded, _fonts  # noqa: E402
+from tests.templates.pdfs import embedded_font_names  # noqa: E402
 
 # the footer: section label and id, the page number, then the print time
 SECTION = re.compile(r"(检测单元名册|收样路线单|样本交接单|核酸检测通知|上门采样单|Unit roster|Courier route sheet) (\S+) "
@@ -78,12 +78,7 @@ def _check_page_numbers(texts: list[str]):
 
 
 def _check_fonts(pdf: bytes):
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    names = set()
-    for page in reader.pages:
-        for font in _fonts(page.get("/Resources")):
-            names.add(str(font.get("/BaseFont")))
-            assert _embedded(font), font.get("/BaseFont")
+    names = embedded_font_names(pdf)
     assert names and all("natplanNotoSansSC" in n.replace("-", "") for n in names), names
 
 
