@@ -38,6 +38,7 @@ def pickups_match_swabs(s: Scenario, plan: dict) -> list[str]:
         r = replays.get(uid)
         if r is None:
             continue
+        stops = _same_minute(stops)
         if len(by_day.get(uid, {})) > 1:  # a round of several days: each day's tubes on their own
             out += _pickups_by_day(s, uid, r, stops, by_day[uid], pool)
             continue
@@ -70,6 +71,23 @@ def pickups_match_swabs(s: Scenario, plan: dict) -> list[str]:
                     out.append(f"unit {uid}: the pickup at {hm(when)} ({vehicle}) gives its oldest swab as "
                                f"{hm(st['earliest_swab'])}, it was taken at {hm(oldest)}")
     return out
+
+
+def _same_minute(stops: list) -> list:
+    """Pickups of one unit in the same minute as one (vehicles joined by "+"): which of two vehicles there at once
+    takes the tubes is not for the plan to order."""
+    out: dict[int, tuple] = {}
+    for when, vehicle, st in sorted(stops, key=lambda x: (x[0], x[1])):
+        if when not in out:
+            out[when] = (when, vehicle, dict(st))
+            continue
+        _, names, merged = out[when]
+        if st["tubes"] and (not merged["tubes"] or st["earliest_swab"] < merged["earliest_swab"]):
+            merged["earliest_swab"] = st["earliest_swab"]
+        merged["people"] += st["people"]
+        merged["tubes"] += st["tubes"]
+        out[when] = (when, f"{names}+{vehicle}", merged)
+    return [out[w] for w in sorted(out)]
 
 
 def _pickups_by_day(s: Scenario, uid: str, r, stops: list, people: dict[int, int], pool: int) -> list[str]:

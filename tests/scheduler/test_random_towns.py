@@ -21,9 +21,6 @@ def folder(tmp_path_factory):
     return tmp_path_factory.mktemp("towns")
 
 
-@pytest.mark.xfail(strict=False, reason="known planner faults on some random towns, found by this test and open in "
-                   "issues #14/#15: a unit opened but never collected, pickups with negative people, a unit open with "
-                   "no sampler at work, slots that do not add up (benchmarks/fuzz.py --towns 1000: 75 of 1,000)")
 @settings(max_examples=100, derandomize=True, deadline=None, database=None, phases=(Phase.explicit, Phase.generate),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(town=towns())
