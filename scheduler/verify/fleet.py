@@ -137,10 +137,12 @@ def units_collected_every_interval(s: Scenario, plan: dict) -> list[str]:
     for zc in plan["routing"]["zones"]:
         for uid in zc.get("units", []):
             listed[uid].append(zc["zone"])
+    several_days = len({round_day(s, d[k]) for d in plan["units"] for k in ("open", "close", "finish")
+                        if d.get(k) is not None}) > 1
     for uid, where in sorted(listed.items()):
-        if len(where) > 1:
+        if len(where) > 1 and not several_days:  # a round of several days may move a unit on one day only
             out.append(f"unit {uid} is listed in zones {', '.join(where)}")
-        elif uid in zone_of and where[0] != zone_of[uid].id and not s.fleet.move_units:
+        elif len(where) == 1 and uid in zone_of and where[0] != zone_of[uid].id and not s.fleet.move_units:
             out.append(f"unit {uid} of zone {zone_of[uid].id} is listed in zone {where[0]}, but fleet.move_units "
                        "is false")
     unit_days = {d["unit"]: d for d in plan["units"]}
@@ -163,9 +165,15 @@ def units_collected_every_interval(s: Scenario, plan: dict) -> list[str]:
         if interval not in allowed:
             out.append(f"unit {uid} is collected every {interval} min; zone {zone.id} allows "
                        f"{', '.join(str(c) for c in sorted(allowed))}")
-        if zone.id != zone_of[uid].id and not s.fleet.move_units:
-            out.append(f"unit {uid} of zone {zone_of[uid].id} is collected by zone {zone.id}, but fleet.move_units "
+        for z in sorted({x[3] for x in got} - {zone_of[uid].id} if not s.fleet.move_units else set()):
+            out.append(f"unit {uid} of zone {zone_of[uid].id} is collected by zone {z}, but fleet.move_units "
                        "is false")
+        by_day = defaultdict(set)
+        for x in got:
+            by_day[round_day(s, x[0])].add(x[3])
+        for day, zs in sorted(by_day.items()):
+            if len(zs) > 1:
+                out.append(f"unit {uid} is collected by zones {', '.join(sorted(zs))} on day {day + 1}")
         # the run leaving at d collects what was swabbed in [d - interval, d)
         if got[0][0] > d["open"] + interval:
             out.append(f"unit {uid} opens at {hm(d['open'])} but is first collected by the run of {hm(got[0][0])}")

@@ -194,3 +194,20 @@ def _hm(minute: int) -> str:
     from natplan.models.clock import format_clock
 
     return format_clock(minute)
+
+
+def test_a_unit_collected_by_two_zones_on_one_day(line):
+    """A second zone's van also calls at E1 on the 09:30 run: one day, one zone's loops for a unit (a round of several
+    days may move a unit to another zone's loops on another day, so the plan's zone lists alone do not decide)."""
+    s = fleet_town(LINE, [{"id": "Z1", "units": list(LINE)}, {"id": "Z2", "units": []}], fleet=LENDING)
+    plan = copy.deepcopy(line[1])
+    z1 = plan["routing"]["zones"][0]
+    route = z1["routes"][0]
+    run = route["loops"][1]
+    e1 = next(st for st in run["stops"] if st["unit"] == "E1")
+    plan["routing"]["zones"].append({**copy.deepcopy(z1), "zone": "Z2", "units": [], "routes": [
+        {**copy.deepcopy(route), "vehicle": "Z2-1", "loops": [{**run, "stops": [{**e1, "people": 0, "tubes": 0,
+                                                                                   "boxes": 0}]}]}]})
+    assert units_collected_every_interval(s, plan) == [
+        "unit E1 is collected by zones Z1, Z2 on day 1",
+        "unit E1 is not collected between the runs of 09:30 and 09:30"]
