@@ -210,13 +210,13 @@ class _Context:
         shortest = min((c for _, c, _ in self.zones), default=30)
         return max(1, min(len(self.station), math.ceil(self.round_trip / shortest)))
 
-    def requirement(self, rules: Rules, zones=None) -> tuple[Collection, int]:
+    def requirement(self, rules: Rules, zones=None, queue_min: float = 0.0) -> tuple[Collection, int]:
         """With vehicles added where the town lacks them: the collection with the fewest vehicles in all (its
         couriers and relays, and the station vehicles kept for shuttles, as many as the samples' age needs), and
-        how many are kept."""
+        how many are kept; ``queue_min`` is the wait in the lab's queue that the samples' age counts."""
         best = None
         for kept in range(self.most_kept(), 0, -1):
-            c = self.collect(rules, kept, 0.0, zones)
+            c = self.collect(rules, kept, queue_min, zones)
             late = bool(self._shuttles(c, kept).problems)
             key = (len(c.unreachable), late, len({v for v in c.dispatch.vehicle.values() if v is not None}) + kept,
                    -kept)
@@ -229,13 +229,14 @@ class _Context:
         return self.requirement(Rules(lend=True, move=self.rules.move, longer=(), relays=self.rules.relays,
                                       add_extra=True))
 
-    def lacking(self, interval: int) -> int:
+    def lacking(self, interval: int, queue_min: float = 0.0) -> int:
         """Vehicles the town lacks to collect every unit every ``interval`` minutes (or its zone's, if longer)
-        with the options the scenario allows."""
+        with the options the scenario allows, the samples waiting ``queue_min`` in the lab's queue (as the chosen
+        plan counts them: without it, loops that fit only without the queue would hide the vehicles lacking)."""
         rules = Rules(lend=self.rules.lend, move=self.rules.move, longer=(), relays=self.rules.relays, add_extra=True)
-        c, _ = self.requirement(rules, [(z, max(c, interval), us) for z, c, us in self.zones])
+        c, _ = self.requirement(rules, [(z, max(c, interval), us) for z, c, us in self.zones], queue_min)
         if c.unreachable:  # a longer interval leaves shorter loops within the age limit: some unit only its own reaches
-            own, _ = self.requirement(rules)
+            own, _ = self.requirement(rules, queue_min=queue_min)
             if len(own.unreachable) < len(c.unreachable):
                 c = own
         return sum(1 for v in c.dispatch.vehicles.values() if v.extra)
@@ -324,7 +325,7 @@ class _Context:
         if c.short:
             cadence = max([60] if 60 in s.fleet.longer_intervals else
                           [z.interval_min for z in s.zones] + list(s.fleet.longer_intervals))
-            lack = self.lacking(cadence)
+            lack = self.lacking(cadence, best.queue_min)
             first = min(c.dispatch.short, key=lambda t: (t.start, t.zone))
             out.append(Explanation(
                 where="town", problem=f"the town lacks {lack} vehicle(s) for a {cadence}-minute cadence: with lending, "

@@ -32,6 +32,8 @@ capacity (or the moves) that would fix it.
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -138,6 +140,7 @@ class TownshipJob:
     lang: str
     printed_at: str
     tubes_per_hour: int | None = None  # its share of the lab's capacity, for its shuttles to count (None: none)
+    joint_cache: str | None = None  # a folder this machine shares between passes: the joint stage kept there
 
 
 @dataclass(frozen=True)
@@ -240,7 +243,12 @@ def _township_job(job: TownshipJob) -> TownshipOutcome:
         return TownshipOutcome(t.id, files, digest, warnings=warnings,
                                problems=[Explanation(where=t.id, problem=p.format("scenario.yaml")) for p in errors])
     loaded = LoadedScenario(scenario, Path("scenario.yaml"), digest, geometry, tuple(warnings))
-    outcome = plan_round(loaded, time_limit=job.time_limit, late_ok=True)  # a late township is planned, and says why
+    # planned again (another lab capacity): the joint stage, which does not read the lab, is the first pass's
+    key = _joint_key(scenario, job.time_limit)
+    kept = _kept_joint(job.joint_cache, t.id, key)
+    outcome = plan_round(loaded, time_limit=job.time_limit, late_ok=True, joint=kept,  # a late township is planned
+                         on_joint=None if job.joint_cache is None or kept is not None  # and says why
+                         else lambda jr: _keep_joint(job.joint_cache, t.id, key, jr))
     warnings = list(outcome.warnings)
     if outcome.plan is None:
         return TownshipOutcome(t.id, files, digest, warnings=warnings, problems=list(outcome.problems))
@@ -258,6 +266,39 @@ def _township_job(job: TownshipJob) -> TownshipOutcome:
                            arrivals=[(tr.arrive, tr.tubes) for tr in plan.routing.shuttles.trips if tr.tubes],
                            oldest_swabs=[tr.oldest_swab for tr in plan.routing.shuttles.trips if tr.tubes],
                            problems=list(outcome.late), warnings=warnings)
+
+
+def _joint_key(scenario, time_limit: float) -> str:
+    """What the joint stage depends on: the scenario but its lab, and the budget."""
+    return hashlib.sha256(scenario.model_dump_json(exclude={"lab"}).encode() + repr(time_limit).encode()).hexdigest()
+
+
+def _kept_joint(folder: str | None, township: str, key: str):
+    """The joint stage kept by :func:`_keep_joint` for this key, or None (none kept, another key, unreadable)."""
+    import pickle
+
+    if folder is None:
+        return None
+    try:
+        with open(Path(folder) / f"{township}.joint", "rb") as f:
+            found, jr = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return None
+    return jr if found == key else None
+
+
+def _keep_joint(folder: str, township: str, key: str, jr) -> None:
+    """Keep a township's joint stage for a second pass (a folder that is not there keeps nothing)."""
+    import os
+    import pickle
+
+    path = Path(folder) / f"{township}.joint"
+    try:
+        with open(f"{path}.{os.getpid()}", "wb") as f:
+            pickle.dump((key, jr), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(f"{path}.{os.getpid()}", path)
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------------------------------------ running
@@ -400,9 +441,11 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None,
             out.append(TownshipJob(city=city, township=t.id, lab=labs[lab_of[t.id]],
                                    wkb=None if geom is None else geom.wkb, base=base, time_limit=time_limit,
                                    render=render, lang=lang, printed_at=printed_at,
-                                   tubes_per_hour=None if share is None else share[t.id]))
+                                   tubes_per_hour=None if share is None else share[t.id], joint_cache=cache))
         return out
 
+    # each township's joint stage, kept between the passes on this machine (a remote Dask cluster keeps none)
+    cache = tempfile.mkdtemp(prefix="natplan-joint-") if dask in (None, "local") else None
     jobs = jobs_for(choice.lab)
     results: dict[str, TownshipOutcome] = {}
     files: dict[str, bytes] = {}
@@ -447,24 +490,28 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None,
                          "tubes an hour")
         return {r.id for r in came if r.kpis is not None}
 
-    run(jobs)
-    tph = {lab.id: lab.tubes_per_hour for lab in city.labs}
-    limit = p.sample_age_limit_min
-    why = f"the queue at lab {{}} made its samples older than {limit} min when tested"
-    # 1. the townships of a lab whose queue breaks the limit count their share of it: shuttles more often
-    share = shares(lab_batches(city, choice.lab, results), tph, limit)
-    if share:
-        again({tid: choice.lab[tid] for tid in share}, share, {tid: why.format(choice.lab[tid]) for tid in share})
-    # 2. what is still over: townships that another lab within reach could take go there
-    moved = repair(lab_batches(city, choice.lab, results), tph, choice.drive, reach_limit_min(city),
-                   limit) if choice.drive else []
-    if moved:
-        to = {m.township: m.to_lab for m in moved}
-        ok = again(to, shares(lab_batches(city, choice.lab | to, results), tph, -1.0),
-                   {m.township: why.format(m.from_lab) + ", and lab " + m.to_lab + " within reach keeps the limit "
-                    "with it (estimated)" for m in moved})
-        choice = replace(choice, lab=choice.lab | {tid: to[tid] for tid in ok},
-                         minutes=choice.minutes | {tid: choice.drive[tid, to[tid]] for tid in ok})
+    try:
+        run(jobs)
+        tph = {lab.id: lab.tubes_per_hour for lab in city.labs}
+        limit = p.sample_age_limit_min
+        why = f"the queue at lab {{}} made its samples older than {limit} min when tested"
+        # 1. the townships of a lab whose queue breaks the limit count their share of it: shuttles more often
+        share = shares(lab_batches(city, choice.lab, results), tph, limit)
+        if share:
+            again({tid: choice.lab[tid] for tid in share}, share, {tid: why.format(choice.lab[tid]) for tid in share})
+        # 2. what is still over: townships that another lab within reach could take go there
+        moved = repair(lab_batches(city, choice.lab, results), tph, choice.drive, reach_limit_min(city),
+                       limit) if choice.drive else []
+        if moved:
+            to = {m.township: m.to_lab for m in moved}
+            ok = again(to, shares(lab_batches(city, choice.lab | to, results), tph, -1.0),
+                       {m.township: why.format(m.from_lab) + ", and lab " + m.to_lab + " within reach keeps the limit "
+                        "with it (estimated)" for m in moved})
+            choice = replace(choice, lab=choice.lab | {tid: to[tid] for tid in ok},
+                             minutes=choice.minutes | {tid: choice.drive[tid, to[tid]] for tid in ok})
+    finally:
+        if cache is not None:
+            shutil.rmtree(cache, ignore_errors=True)
     plan = join(loaded, choice, results, natplan_version())
     if notes:
         plan = plan.model_copy(update={"warnings": plan.warnings + notes})

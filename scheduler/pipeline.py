@@ -46,7 +46,8 @@ class Outcome:
 
 
 def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
-               progress=None, staffing_incumbent: list | None = None, pool=None, late_ok: bool = False) -> Outcome:
+               progress=None, staffing_incumbent: list | None = None, pool=None, late_ok: bool = False,
+               joint=None, on_joint=None) -> Outcome:
     """Plan a whole round.
 
     Parameters
@@ -66,6 +67,11 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     late_ok
         Give the plan even when it ends after the deadline (a township of a city: the city plan says which
         townships are late and why); the reasons are then warnings.
+    joint
+        The joint stage's result for this same scenario, seed and budget, made before (a city township
+        planned again with another lab capacity: the joint stage does not read the lab); None to make it.
+    on_joint
+        Optional callable ``on_joint(result)`` given the joint stage's result (to keep for ``joint``).
 
     Returns
     -------
@@ -83,7 +89,10 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     if short is not None:
         return Outcome(None, [short], warnings)
     say("joint")
-    jr = plan_joint(s, time_limit=time_limit, seed=seed, incumbent=staffing_incumbent)
+    jr = joint if joint is not None else plan_joint(s, time_limit=time_limit, seed=seed,
+                                                    incumbent=staffing_incumbent)
+    if on_joint is not None:
+        on_joint(jr)
     if jr.realised is None:
         return Outcome(None, jr.problems, warnings)
     r = jr.realised

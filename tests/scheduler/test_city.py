@@ -385,3 +385,33 @@ def test_validate_summarises_a_city_file(capsys):
     counts = json.loads(capsys.readouterr().out)["counts"]
     assert counts == {"people": 15_000, "townships": 3, "districts": 1, "units": 7, "groups": 7, "samplers": 19,
                       "labs": 2, "tubes": 1_500, "lab_tubes_in_round": (40 + 200) * 18}
+
+
+
+def test_a_township_planned_again_reuses_its_joint_stage_and_gives_the_same_files(tmp_path):
+    """The second pass (another lab capacity) takes the joint stage kept by the first from the folder, and its
+    files are byte for byte those of the same job planned from scratch; a stage kept under another key (another
+    scenario or budget) is not taken."""
+    import pickle
+    from dataclasses import replace
+
+    from natplan.scheduler.budget import CITY_TOWNSHIP_TIME_LIMIT
+    from natplan.scheduler.city import TownshipJob, township_job
+
+    loaded = load_city(CITY)
+    city, tid = loaded.city, "370202005"
+    job = TownshipJob(city=city, township=tid, lab=city.labs[1], wkb=loaded.township_geometry[tid].wkb,
+                      base=CITY.parent, time_limit=CITY_TOWNSHIP_TIME_LIMIT, render=False, lang="zh",
+                      printed_at="2022-04-01 20:00", joint_cache=str(tmp_path))
+    first = township_job(job)
+    assert [p.name for p in tmp_path.iterdir()] == [f"{tid}.joint"]
+    again = township_job(replace(job, tubes_per_hour=110))
+    fresh = township_job(replace(job, tubes_per_hour=110, joint_cache=None))
+    assert again.problems == fresh.problems == [] and again.kpis is not None
+    assert again.files == fresh.files and again.plan_sha256 == fresh.plan_sha256 != first.plan_sha256
+    assert "  tubes_per_hour: 110\n" in again.files["scenario.yaml"].decode()
+    # a stage kept under another key would break the plan if it were taken: it is not
+    (tmp_path / f"{tid}.joint").write_bytes(pickle.dumps(("another key", "not a joint stage")))
+    assert township_job(replace(job, tubes_per_hour=110)).files == fresh.files
+    # a folder that is not there keeps nothing and takes nothing
+    assert township_job(replace(job, tubes_per_hour=110, joint_cache=str(tmp_path / "none"))).files == fresh.files
