@@ -23,13 +23,10 @@ from natplan.scheduler.budget import CITY_TOWNSHIP_TIME_LIMIT, DEFAULT_TIME_LIMI
 def explain(where: str, e: Explanation, lang: str = "en") -> str:
     """One problem as a line: ``WHERE: unit: problem — fix: …``, in Chinese when ``lang`` is ``zh`` and the
     problem has a code (:mod:`natplan.templates.i18n` ``why_<code>``, ``fix_<code>``)."""
-    from natplan.templates.i18n import LABELS
+    from natplan.templates.messages import explanation_text
 
-    problem, fix, label = e.problem, e.fix, "fix"
-    if lang == "zh" and e.code and f"why_{e.code}" in LABELS:
-        problem = LABELS[f"why_{e.code}"][0].format(**e.params)
-        fix = LABELS[f"fix_{e.code}"][0].format(**e.params) if f"fix_{e.code}" in LABELS else fix
-        label = "建议"
+    problem, fix = explanation_text(e, lang)
+    label = "建议" if lang == "zh" and (problem, fix) != (e.problem, e.fix) else "fix"
     return f"{where}: {e.where}: {problem}" + (f" — {label}: {fix}" if fix else "")
 
 

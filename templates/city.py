@@ -12,6 +12,7 @@ from __future__ import annotations
 from natplan.models.city import LoadedCity
 from natplan.models.city_plan import CityPlan
 from natplan.models.clock import format_clock
+from natplan.templates.messages import explanation_text
 
 LABELS = {
     "zh": {
@@ -153,8 +154,9 @@ def city_tables(plan: CityPlan, lang: str = "zh") -> dict:
                           _num(kp and kp.finish_ratio, "{:.2f}"), _num(kp and kp.worst_sample_age_min, "{:.0f}"),
                           _num(kp and kp.courier_vehicles), r.lab, f"{r.lab_minutes:.0f}",
                           L["ok"] if r.planned else L["failed"]])
-    problems = [f"{r.id} {r.name}: {e.where}: {e.problem}" + (f" — {e.fix}" if e.fix else "")
-                for r in plan.townships for e in r.problems]
+    said = [(f"{r.id} {r.name}: {e.where}", *explanation_text(e, lang)) for r in plan.townships for e in r.problems]
+    said += [(e.where, *explanation_text(e, lang)) for e in plan.problems]
+    problems = [f"{where}: {problem}" + (f" — {fix}" if fix else "") for where, problem, fix in said]
     return dict(kpis=kpis, district_headers=district_headers, districts=districts, lab_headers=lab_headers,
                 labs=labs, township_headers=township_headers, townships=townships, problems=problems)
 

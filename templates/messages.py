@@ -127,3 +127,23 @@ def method_text(method: str, lang: str) -> str:
     if pair is None:
         return method if lang == "en" else "求解方法见 plan.json"
     return pair[1] if lang == "en" else pair[0]
+
+
+def explanation_text(e, lang: str) -> tuple[str, str]:
+    """A problem (an :class:`~natplan.models.plan.Explanation`) and its fix in ``lang``: from its code's labels
+    (``why_<code>``, ``fix_<code>`` of :mod:`natplan.templates.i18n`) when it has them, else as the library said it.
+
+    >>> from natplan.models.plan import Explanation
+    >>> e = Explanation(where="U1", problem="x", fix="y", code="round_short",
+    ...                 params={"open": "06:00", "close": "06:20", "setup": "20", "stint": "30", "deadline": "06:50"})
+    >>> explanation_text(e, "zh")[1]
+    '把截止时间推后到 06:50 或更晚（parameters.deadline），或延长各检测单元的开放时间'
+    >>> explanation_text(e, "en")
+    ('x', 'y')
+    """
+    from natplan.templates.i18n import LABELS
+
+    if lang == "en" or not e.code or f"why_{e.code}" not in LABELS:
+        return e.problem, e.fix
+    zh = lambda key: LABELS[key][0].format(**e.params)  # noqa: E731
+    return zh(f"why_{e.code}"), zh(f"fix_{e.code}") if f"fix_{e.code}" in LABELS else e.fix

@@ -128,3 +128,21 @@ def test_city_page_is_self_contained(city_set):
     assert re.search(r"@font-face \{ font-family: \"natplan Noto Sans SC\";[^}]*src: url\(data:font/otf;base64,", html)
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert "<svg" in html  # the map inline
+
+
+def test_problems_with_a_code_are_said_in_the_sets_language():
+    """A township's problem and the city's own (a lab's queue) in Chinese from their codes; one without a code is
+    printed as the library said it, in either language."""
+    short = Explanation(where="town", problem="no unit is open long enough to work", fix="move the deadline",
+                        code="round_short", params={"open": "06:00", "close": "06:20", "setup": "20", "stint": "30",
+                                                    "deadline": "06:50"})
+    lab = Explanation(where="lab L1", problem="L1 is slow", fix="faster", code="fix_only_unknown")
+    plan = PLAN.model_copy(update={
+        "townships": [PLAN.townships[0], PLAN.townships[1].model_copy(update={"problems": [short]})],
+        "problems": [lab]})
+    assert city_tables(plan, "zh")["problems"] == [
+        "370202005 中山路街道: town: 没有哪个检测单元开放得够长：最长的开放时间 06:00–06:20 短于 20 分钟的布置时间加最短连续工作时间 30 分钟"
+        " — 把截止时间推后到 06:50 或更晚（parameters.deadline），或延长各检测单元的开放时间",
+        "lab L1: L1 is slow — faster"]
+    assert city_tables(plan, "en")["problems"] == [
+        "370202005 中山路街道: town: no unit is open long enough to work — move the deadline", "lab L1: L1 is slow — faster"]
