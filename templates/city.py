@@ -75,7 +75,7 @@ def city_map_svg(plan: CityPlan, loaded: LoadedCity, credit: str = "") -> str:
     city.pdf and index.html."""
     from html import escape
 
-    from natplan.templates.town_map import Frame, _open, polygons
+    from natplan.templates.town_map import Frame, _open, area
 
     city = loaded.city
     shapes = [loaded.geometry] if loaded.geometry is not None else []
@@ -83,27 +83,16 @@ def city_map_svg(plan: CityPlan, loaded: LoadedCity, credit: str = "") -> str:
     bounds = [g.bounds for g in shapes] or [(lab.location.lon, lab.location.lat) * 2 for lab in city.labs]
     frame = Frame([b[0] for b in bounds] + [b[2] for b in bounds], [b[1] for b in bounds] + [b[3] for b in bounds],
                   margin=0.03)
-    tolerance = 1.0 / frame.scale  # one SVG unit: finer detail is not drawn
     classes = finish_classes(plan)
     finish = {r.id: r.kpis.finish for r in plan.townships if r.kpis}
-
-    def area(geom, fill: str, stroke: str, width: float) -> list[str]:
-        out = []
-        for poly in polygons(geom):
-            poly = poly.simplify(tolerance, preserve_topology=True)
-            rings = [frame.path(poly.exterior.coords) + " Z"] + [frame.path(r.coords) + " Z" for r in poly.interiors]
-            out.append(f'<path d="{" ".join(rings)}" fill="{fill}" fill-rule="evenodd" stroke="{stroke}" '
-                       f'stroke-width="{width}"/>')
-        return out
-
     out = _open(frame)
     if loaded.geometry is not None:
-        out += area(loaded.geometry, "#f4f4f4", "#555555", 1.2)
+        out += area(frame, loaded.geometry, "#f4f4f4", "#555555", 1.2)
     for t in city.townships:
         geom = loaded.township_geometry.get(t.id)
         if geom is not None:
             fill = finish_colour(finish[t.id], classes) if t.id in finish else NOT_PLANNED
-            out += area(geom, fill, "#777777", 0.4)
+            out += area(frame, geom, fill, "#777777", 0.4)
     for lab in city.labs:
         x, y = frame.xy(lab.location.lon, lab.location.lat)
         out.append(f'<polygon points="{x},{round(y - 6, 1)} {round(x - 5.5, 1)},{round(y + 4, 1)} '

@@ -79,15 +79,20 @@ def _label(x: float, y: float, text: str, size: float = 10, bold: bool = False, 
             f'stroke-width="2.6" paint-order="stroke" fill="#111111">{escape(text)}</text>')
 
 
-def _boundary(frame: Frame, geometry) -> list[str]:
+def area(frame: Frame, geometry, fill: str, stroke: str, width: float) -> list[str]:
+    """SVG paths of a (multi)polygon, its holes cut out, simplified to one SVG unit (finer detail is not drawn)."""
     out = []
-    tolerance = 1.0 / frame.scale  # one SVG unit: finer detail is not drawn
+    tolerance = 1.0 / frame.scale
     for poly in polygons(geometry):
         poly = poly.simplify(tolerance, preserve_topology=True)
         rings = [frame.path(poly.exterior.coords) + " Z"] + [frame.path(r.coords) + " Z" for r in poly.interiors]
-        out.append(f'<path d="{" ".join(rings)}" fill="#f4f1ea" fill-rule="evenodd" stroke="#555555" '
-                   f'stroke-width="1.2"/>')
+        out.append(f'<path d="{" ".join(rings)}" fill="{fill}" fill-rule="evenodd" stroke="{stroke}" '
+                   f'stroke-width="{width}"/>')
     return out
+
+
+def _boundary(frame: Frame, geometry) -> list[str]:
+    return area(frame, geometry, "#f4f1ea", "#555555", 1.2)
 
 
 def _star(x: float, y: float, r: float = 9) -> str:
