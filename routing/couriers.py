@@ -175,6 +175,7 @@ class _Context:
         """The best choice over the number of vehicles kept for shuttles (see the module), the queue counted."""
         most = self.most_kept()
         queue = 0.0
+        seen: list[tuple[tuple, _Choice]] = []
         for _ in range(QUEUE_ROUNDS):
             # a quick look for each number of shuttle vehicles: can the shuttles keep up, and how many runs do the
             # rest of the vehicles leave short; the full search for the best, or the next if its shuttles fail
@@ -185,20 +186,29 @@ class _Context:
                 if looks[-1][0][:-1] == (False, 0, 0, 0, 0, 0, 0, 0):
                     break
             looks.sort(key=lambda x: x[0])
+            # in that order, the first whose shuttles keep the age limit and whose runs all have a vehicle; else
+            # the one in time with the fewest units lost and runs short (a full search may do better for a
+            # number of shuttle vehicles that looked worse)
             chosen = None
             for key, kept, c in looks:
                 if key[1:-1] != (0, 0, 0, 0, 0, 0, 0):
                     c = self.collect(rules, kept, queue)
                 shuttled = self._shuttles(c, kept)
-                if chosen is None or (not shuttled.problems and chosen[0]):
-                    chosen = (bool(shuttled.problems), _Choice(c, kept, queue), shuttled.shuttles.lab_wait_min)
-                if not shuttled.problems:
+                rank = (bool(shuttled.problems), *_disruption(c)[:3])
+                if chosen is None or rank < chosen[0]:
+                    chosen = (rank, _Choice(c, kept, queue), shuttled.shuttles.lab_wait_min)
+                if rank == (False, 0, 0, 0):
                     break
-            _, chosen, wait = chosen
-            if wait <= queue + 1e-9 or self.s.lab.tubes_per_hour is None:
-                return chosen
+            (late, *_), choice, wait = chosen
+            seen.append(((len(choice.collection.unreachable), late, choice.collection.short, len(seen)), choice))
+            # shuttles that test every sample in time, each trip's own wait in the lab's queue counted, are a plan;
+            # else the loops are chosen again leaving the worst wait to every sample
+            if not late or wait <= queue + 1e-9 or self.s.lab.tubes_per_hour is None:
+                break
             queue = wait
-        return chosen
+        # the round that collects the most units (a round counting a long queue may reach fewer: then the plan
+        # is late and says it is the lab's queue), then in time, then with the fewest runs short
+        return min(seen, key=lambda x: x[0])[1]
 
     def _shuttles(self, c: Collection, kept: int) -> ShuttleResult:
         """The shuttles this collection's boxes would need with ``kept`` vehicles (home visits aside)."""

@@ -106,22 +106,26 @@ def test_a_town_that_needs_a_relay():
 
 
 def test_the_vehicles_lacking_count_the_labs_queue_as_the_plan_does():
-    """FAR: units 6 and 8 km east and west, a lab testing 20 tubes an hour (the 4 units' 48 tubes wait up to 72 min
-    for it).  The plan counts that wait in every sample's age, so its loops must reach the station sooner and one
-    run is left without a vehicle; the count of vehicles lacking was made without the wait and said 0.  It is 1:
-    one more vehicle, in the zone or at the station, and the same town is planned without a problem."""
-    far = {"E1": (6, 0), "E2": (8, 0), "W1": (-6, 0), "W2": (-8, 0)}
+    """FAR: units 4 and 10 km east and west, a lab testing 20 tubes an hour (the 4 units' 48 tubes wait up to 87 min
+    for it).  Without the lab's queue the town lacks one vehicle (3 in the zone and 2 at the station plan).  The
+    plan counts that wait in every sample's age, so its loops must reach the station sooner: it lacks 2, and
+    with 2 more vehicles, in the zone or at the station, the same town is planned without a problem."""
+    far = {"E1": (4, 0), "E2": (10, 0), "W1": (-4, 0), "W2": (-10, 0)}
     fleet = {"lend_station_vehicles": True, "longer_intervals": [], "relays": False}
 
-    def town(vans: int, station: int) -> Scenario:
+    def town(vans: int, station: int, tph: int | None = 20) -> Scenario:
         return fleet_town(far, [{"id": "Z1", "units": list(far), "vehicles": vans}], station_vehicles=station,
-                          fleet=fleet, lab_tph=20)
+                          fleet=fleet, lab_tph=tph)
 
+    res, _ = planned(town(2, 2, None))
+    assert [(e.code, e.params["lack"]) for e in res.problems] == [("fleet_short", "1")]
     res, _ = planned(town(2, 2))
-    assert res.routing.shuttles.lab_wait_min == 72.0
-    assert [(e.code, e.params["lack"], e.params["cadence"]) for e in res.problems] == [("fleet_short", "1", "30")]
-    assert res.problems[0].problem.startswith("the town lacks 1 vehicle(s) for a 30-minute cadence")
-    for vans, station in ((3, 2), (2, 3)):
+    assert res.routing.shuttles.lab_wait_min == 87.0
+    assert [(e.code, e.params["lack"], e.params["cadence"]) for e in res.problems] == [("fleet_short", "2", "30")]
+    assert res.problems[0].problem.startswith("the town lacks 2 vehicle(s) for a 30-minute cadence")
+    res, _ = planned(town(3, 2))
+    assert [(e.code, e.params["lack"]) for e in res.problems] == [("fleet_short", "1")]
+    for vans, station in ((4, 2), (3, 3), (2, 4)):
         res, plan = planned(town(vans, station))
         assert res.problems == [] and verified(town(vans, station), plan) == []
 
