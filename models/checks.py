@@ -18,7 +18,7 @@ from shapely.prepared import prep
 
 from natplan.models.clock import format_clock as hm
 from natplan.models.problems import Problem, format_loc
-from natplan.models.scenario import MAX_TOWN_PEOPLE, Role, Scenario
+from natplan.models.scenario import MAX_TOWN_PEOPLE, Role, Scenario, age_limit_min
 
 
 def unique_ids(s: Scenario, _geometry=None) -> list[Problem]:
@@ -238,6 +238,18 @@ def lab_is_reachable(s: Scenario, _geometry=None) -> list[Problem]:
     return []
 
 
+def shared_queue_leaves_time(s: Scenario, _geometry=None) -> list[Problem]:
+    """Minutes kept for a shared lab's queue leave some of the age limit."""
+    limit = s.parameters.sample_age_limit_min
+    out = []
+    for field in ("shared_queue_min", "shared_queue_home_min"):
+        kept = getattr(s.lab, field)
+        if kept is not None and kept >= limit:
+            out.append(Problem(f"{kept} min kept for the lab's queue leave none of the {limit}-min sample age limit "
+                               "(parameters.sample_age_limit_min): keep fewer", ("lab", field)))
+    return out
+
+
 class TravelTimes(Protocol):
     """Van travel times, handed in by the caller (natplan.routing.network.TRAVEL): models import nothing of the
     routing package, yet the age-limit rule needs the times the planner will use."""
@@ -265,14 +277,18 @@ def units_reach_lab_in_time(s: Scenario, _geometry=None, travel: TravelTimes | N
     if travel is None or (s.lab.location is None and s.lab.travel_min is None):
         return []  # no times to check with, or lab_is_reachable says so
     lab_minutes, minutes_to_station = travel.lab_minutes, travel.minutes_to_station
-    p = s.parameters
-    limit = p.sample_age_limit_min
+    limit = age_limit_min(s)
+    if limit <= 0:
+        return []  # shared_queue_leaves_time says so
+    kept = s.parameters.sample_age_limit_min - limit
+    words = f"{limit}-min age limit" + (f" ({s.parameters.sample_age_limit_min} less {kept} kept for the lab's shared "
+                                        "queue)" if kept else "")
     lab = lab_minutes(s) + s.lab.handover_min
     zone_of = {uid: z for z in s.zones for uid in z.units}
     shortest = min((z.interval_min for z in s.zones), default=0)
     if shortest + lab > limit:
         return [Problem(
-            f"samples cannot reach the lab within the {limit}-min age limit even from the station: "
+            f"samples cannot reach the lab within the {words} even from the station: "
             f"{shortest} min collection interval + {lab_minutes(s)} min to the lab + {s.lab.handover_min} min "
             f"handover = {shortest + lab} min", ("lab", "travel_min" if s.lab.travel_min is not None else "location"))]
     units = [(i, u) for i, u in enumerate(s.units) if u.id in zone_of]
@@ -285,7 +301,7 @@ def units_reach_lab_in_time(s: Scenario, _geometry=None, travel: TravelTimes | N
         d = math.ceil(d - 1e-9)
         if wait + d + lab > limit:
             problems.append(Problem(
-                f"unit {u.id} ({u.name}) cannot get its samples to the lab within the {limit}-min age limit: "
+                f"unit {u.id} ({u.name}) cannot get its samples to the lab within the {words}: "
                 f"{wait} min collection interval + {d} min to the station + {lab_minutes(s)} min to the lab + "
                 f"{s.lab.handover_min} min handover = {wait + d + lab} min", ("units", i, "location")))
     return problems
@@ -304,6 +320,7 @@ RULES: tuple[Callable[..., list[Problem]], ...] = (
     groups_have_roles,
     places_inside_region,
     lab_is_reachable,
+    shared_queue_leaves_time,
     units_reach_lab_in_time,
 )
 

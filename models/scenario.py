@@ -65,6 +65,8 @@ __all__ = [
     "Vehicle",
     "Village",
     "Zone",
+    "age_limit_min",
+    "home_age_limit_min",
     "seed",
 ]
 
@@ -305,6 +307,13 @@ class Lab(_Model):
     transfer_point: StrictBool | None = Field(
         None, description="True when samples are handed to a city transfer point, not the lab itself "
                           "(default: when the name says 转运).")
+    shared_queue_min: count(0, 1440, "minutes kept for a shared lab's queue") | None = Field(
+        None, description="Minutes of the sample age limit kept for the queue of a lab this town shares with others "
+                          "(a city sets it when it plans a township again): the town's own plan tests its samples "
+                          "within sample_age_limit_min less these, counting only its own tubes in the queue.")
+    shared_queue_home_min: count(0, 1440, "minutes kept for a shared lab's queue") | None = Field(
+        None, description="Minutes home-visit samples keep for that queue, when more than shared_queue_min: their "
+                          "teams' trips are shorter (a city sets it when their samples were the oldest at the lab).")
 
 
 class Instructions(_Model):
@@ -532,3 +541,18 @@ class Scenario(_Model):
             p.start if unit.open is None else unit.open,
             p.deadline if unit.close is None else unit.close,
         )
+
+
+def age_limit_min(s: Scenario) -> int:
+    """The age at test that the town's own plan keeps every sample within: ``parameters.sample_age_limit_min`` less
+    the minutes kept for a shared lab's queue (``lab.shared_queue_min``).
+
+    >>> age_limit_min(Scenario.model_construct(parameters=Parameters(), lab=Lab(name="lab", shared_queue_min=40)))
+    200
+    """
+    return s.parameters.sample_age_limit_min - (s.lab.shared_queue_min or 0)
+
+
+def home_age_limit_min(s: Scenario) -> int:
+    """:func:`age_limit_min` for home-visit samples: less ``lab.shared_queue_home_min`` when that is more."""
+    return s.parameters.sample_age_limit_min - max(s.lab.shared_queue_min or 0, s.lab.shared_queue_home_min or 0)

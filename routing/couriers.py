@@ -44,7 +44,7 @@ from natplan.models.plan import (
     SolverStats,
     ZoneCouriers,
 )
-from natplan.models.scenario import Scenario
+from natplan.models.scenario import Scenario, age_limit_min
 from natplan.routing.collection import Collection, Fleet, Rules, choose_collection
 from natplan.routing.dispatch import FleetVehicle
 from natplan.routing.network import lab_minutes, van_minutes
@@ -164,7 +164,7 @@ class _Context:
 
     def limits(self, kept: int, queue_min: float) -> Limits:
         wait = shortest_cadence(self.round_trip, kept, self.s)
-        return Limits(self.h, self.s.parameters.sample_age_limit_min - self.h - wait - self.trip - queue_min)
+        return Limits(self.h, age_limit_min(self.s) - self.h - wait - self.trip - queue_min)
 
     def collect(self, rules: Rules, kept: int, queue_min: float, zones=None, full: bool = True) -> Collection:
         runner = ZoneRunner(self.net, self.windows, self.limits(kept, queue_min), self.seed, self._shared)
@@ -313,7 +313,7 @@ class _Context:
     def _problems(self, best: _Choice) -> list[Explanation]:
         """Units out of reach, and a fleet too small even with every option."""
         c, s = best.collection, self.s
-        limit = s.parameters.sample_age_limit_min
+        limit = age_limit_min(s)
         longest = max([z.interval_min for z in s.zones] + list(s.fleet.longer_intervals))
         out = []
         names = {u.id: u.name for u in s.units}
@@ -355,7 +355,7 @@ class _Context:
         them in (a loop to each alone at its zone's interval then fits what the age limit leaves), and the
         station's line that says so, with the numbers; ``([], None)`` when there are none."""
         c, s = best.collection, self.s
-        limit, h = s.parameters.sample_age_limit_min, self.h
+        limit, h = age_limit_min(s), self.h
         zone_of = {u: z for z, p in c.plans.items() for u in p.units}
         floor = min((z.interval_min for z in s.zones), default=30)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from natplan.models.plan import Explanation, HomeTeam
-from natplan.models.scenario import Scenario
+from natplan.models.scenario import Scenario, home_age_limit_min
 from natplan.routing.network import lab_minutes
 from natplan.routing.network import van_minutes
 
@@ -31,9 +31,9 @@ class HomeVisitResult:
 
 
 def trip_limit_min(s: Scenario) -> int:
-    """Longest trip: the age limit less the drive to the lab, the handover and an hour's wait for a shuttle."""
-    p = s.parameters
-    return max(30, p.sample_age_limit_min - lab_minutes(s) - s.lab.handover_min - 60)
+    """Longest trip: the age limit (less a shared lab's queue) less the drive to the lab, the handover and an hour's
+    wait for a shuttle."""
+    return max(30, home_age_limit_min(s) - lab_minutes(s) - s.lab.handover_min - 60)
 
 
 def plan_home_visits(s: Scenario, deadline_margin: int = 60) -> HomeVisitResult:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from natplan.models.plan import Explanation, Shuttles, ShuttleTrip
-from natplan.models.scenario import Scenario, Vehicle
+from natplan.models.scenario import Scenario, Vehicle, age_limit_min
 from natplan.routing.network import lab_minutes
 
 AGE_MARGIN_MIN = 30  # shuttles aim this far under the age limit when they can, for delays on the road
@@ -146,8 +146,7 @@ def plan_shuttles(s: Scenario, arrivals: list[tuple[float, int, float]], vehicle
     ShuttleResult
         The shuttles, and what the station or the lab cannot meet.
     """
-    p = s.parameters
-    limit = p.sample_age_limit_min
+    limit = age_limit_min(s)
     travel = lab_minutes(s)
     trip = travel + s.lab.handover_min
     round_trip = 2 * travel + s.lab.handover_min
@@ -197,7 +196,7 @@ def plan_shuttles(s: Scenario, arrivals: list[tuple[float, int, float]], vehicle
 
 def _too_old(s: Scenario, best: _Option, travel: int) -> Explanation:
     """Why no cadence keeps the samples young enough: the lab's queue, or its distance."""
-    limit = s.parameters.sample_age_limit_min
+    limit = age_limit_min(s)
     if s.lab.tubes_per_hour is not None and best.lab_wait > 0 and best.worst - best.lab_wait <= limit:
         return Explanation(
             where="lab", problem=f"the lab tests {s.lab.tubes_per_hour:,} tubes an hour and tubes wait up to "

@@ -4,7 +4,7 @@ collection and tubes carried, are in :mod:`.fleet`)."""
 from __future__ import annotations
 
 from natplan.models.clock import format_clock as hm
-from natplan.models.scenario import Scenario
+from natplan.models.scenario import Scenario, age_limit_min
 
 
 def tested_at(trips: list[dict], tubes_per_hour: int | None) -> dict[int, float]:
@@ -23,8 +23,12 @@ def samples_within_age(s: Scenario, plan: dict, tested: dict[int, float] | None 
     """Each box is ready at the station when it is there and handed over (``fleet.station_handover_min``; a relay's
     boxes when the relay is back), leaves on the first shuttle after that, and is tested within the age limit: on
     arrival at the lab, or, when the lab's capacity is given, when the lab's queue reaches it.  ``tested`` (each
-    trip's test time, by position) replaces the lab's own queue: a city's lab shared by several townships."""
-    limit = s.parameters.sample_age_limit_min
+    trip's test time, by position) replaces the lab's own queue: a city's lab shared by several townships.  A
+    township's own queue is held to the limit less the minutes it keeps for the shared one (``lab.shared_queue_min``),
+    as it was planned."""
+    limit = s.parameters.sample_age_limit_min if tested is not None else age_limit_min(s)
+    kept = s.parameters.sample_age_limit_min - limit
+    words = f"{limit}-min limit" + (f" ({s.parameters.sample_age_limit_min} less {kept} kept for the lab's shared queue)" if kept else "")
     h = s.fleet.station_handover_min
     trips = plan["routing"]["shuttles"]["trips"]
     word = "reach the lab" if s.lab.tubes_per_hour is None and tested is None else "are tested"
@@ -52,11 +56,11 @@ def samples_within_age(s: Scenario, plan: dict, tested: dict[int, float] | None 
                                    "lab")
                     elif at - st["earliest_swab"] > limit + 1e-6:
                         out.append(f"unit {st['unit']}: samples from {hm(st['earliest_swab'])} {word} at "
-                                   f"{hm(at)}, {at - st['earliest_swab']:.0f} min, over the {limit}-min limit")
+                                   f"{hm(at)}, {at - st['earliest_swab']:.0f} min, over the {words}")
     for team in plan["staffing"]["home_teams"]:
         for a, b in team["trips"]:
             times = [t for _, t in team["stops"] if a <= t <= b]
             at = test_time(b + h)
             if times and (at is None or at - min(times) > limit + 1e-6):
-                out.append(f"home-visit team {team['team']}: samples from {hm(min(times))} are over the age limit")
+                out.append(f"home-visit team {team['team']}: samples from {hm(min(times))} are over the {words}")
     return out

@@ -17,6 +17,7 @@ from natplan.models.checks import (
     places_inside_region,
     round_times,
     run_checks,
+    shared_queue_leaves_time,
     special_needs_within_grids,
     unique_ids,
     units_reach_lab_in_time,
@@ -181,6 +182,37 @@ def test_lab_too_far_even_from_the_station_is_said_once(tiny):
     assert _found(units_reach_lab_in_time(_changed(tiny, edit), None, TRAVEL)) == [
         ("samples cannot reach the lab within the 240-min age limit even from the station: 30 min collection "
          "interval + 201 min to the lab + 10 min handover = 241 min", ("lab", "travel_min"), "error")]
+
+
+@pytest.mark.parametrize("travel_min, named", [(168, []), (169, ["U1", "U2"])])
+def test_minutes_kept_for_a_shared_lab_queue_count_against_the_age_limit(tiny, travel_min, named):
+    # a city planning a township again keeps 30 min of the 240 for its lab's shared queue: 30 min interval + 2 +
+    # travel_min + 10 min handover against 210 min
+    def edit(d):
+        d["lab"]["travel_min"] = travel_min
+        d["lab"]["shared_queue_min"] = 30
+    problems = units_reach_lab_in_time(_changed(tiny, edit), None, TRAVEL)
+    assert [p.loc for p in problems] == [("units", int(u[1]) - 1, "location") for u in named]
+    if named:
+        assert problems[0].message == (
+            "unit U1 (甲村东检测点) cannot get its samples to the lab within the 210-min age limit (240 less 30 kept for "
+            "the lab's shared queue): 30 min collection interval + 2 min to the station + 169 min to the lab + 10 min "
+            "handover = 211 min")
+
+
+@pytest.mark.parametrize("field", ["shared_queue_min", "shared_queue_home_min"])
+def test_minutes_kept_for_a_shared_queue_must_leave_time(tiny, field):
+    def edit(d):
+        d["lab"][field] = 240
+    s = _changed(tiny, edit)
+    assert _found(shared_queue_leaves_time(s)) == [
+        ("240 min kept for the lab's queue leave none of the 240-min sample age limit "
+         "(parameters.sample_age_limit_min): keep fewer", ("lab", field), "error")]
+    assert units_reach_lab_in_time(s, None, TRAVEL) == [] or field == "shared_queue_home_min"
+
+    def fine(d):
+        d["lab"][field] = 239
+    assert shared_queue_leaves_time(_changed(tiny, fine)) == []
 
 
 def test_run_checks_reports_every_rule_in_order(tiny):

@@ -130,6 +130,46 @@ def test_the_vehicles_lacking_count_the_labs_queue_as_the_plan_does():
         assert res.problems == [] and verified(town(vans, station), plan) == []
 
 
+def test_loops_that_meet_the_limit_with_each_trips_own_queue_wait_are_kept():
+    """FAR at 6 and 8 km, a lab testing 20 tubes an hour: the first loops, chosen before the queue was known,
+    already get every sample tested within the limit counting each shuttle's own wait (72 min at worst).  Choosing
+    again as if every sample waited the worst left a run short; the plan keeps the first loops."""
+    far = {"E1": (6, 0), "E2": (8, 0), "W1": (-6, 0), "W2": (-8, 0)}
+    s = fleet_town(far, [{"id": "Z1", "units": list(far), "vehicles": 2}], station_vehicles=2,
+                   fleet={"lend_station_vehicles": True, "longer_intervals": [], "relays": False}, lab_tph=20)
+    res, plan = planned(s)
+    assert (res.routing.shuttles.lab_wait_min, res.routing.shuttles.worst_age_min) == (72.0, 209.0)
+    assert res.problems == [] and verified(s, plan) == []
+
+
+def test_a_lab_too_slow_for_any_loop_is_named_not_the_units():
+    """The same town at a lab testing 16 tubes an hour: samples wait 120 min for it whatever the loops, and loops
+    short enough to leave that wait reach no unit.  The plan says it is the lab (and what would fix it), not that
+    the units cannot be collected."""
+    far = {"E1": (6, 0), "E2": (8, 0), "W1": (-6, 0), "W2": (-8, 0)}
+    s = fleet_town(far, [{"id": "Z1", "units": list(far), "vehicles": 2}], station_vehicles=2,
+                   fleet={"lend_station_vehicles": True, "longer_intervals": [], "relays": False}, lab_tph=16)
+    res, _ = planned(s)
+    assert [(e.code, e.params["wait"], e.params["tph"]) for e in res.problems] == [("lab_queue", "120", "16")]
+    assert "add lab capacity" in res.problems[0].fix
+
+
+def test_a_township_keeping_minutes_for_a_shared_lab_queue_is_planned_and_verified_to_them():
+    """LINE as planned on its own: samples reach the lab at most 209 min after the swab.  A city keeping 60 min of
+    the 240 for its lab's shared queue holds the town to 180: verify names the plan's late boxes, and the town
+    planned again keeps them (144 min)."""
+    s = fleet_town(LINE, [{"id": "Z1", "units": list(LINE)}])
+    res, plan = planned(s)
+    assert res.routing.shuttles.worst_age_min == 209.0
+    kept = s.model_copy(update={"lab": s.lab.model_copy(update={"shared_queue_min": 60})})
+    found = samples_within_age(kept, plan)
+    assert found[0] == ("unit W1: samples from 08:31 reach the lab at 12:00, 209 min, over the 180-min limit (240 less "
+                        "60 kept for the lab's shared queue)")
+    res, plan = planned(kept)
+    assert res.problems == [] and verified(kept, plan) == []
+    assert res.routing.shuttles.worst_age_min == 144.0
+
+
 def test_a_unit_no_option_reaches_is_named_with_its_fix():
     # a 120-min age limit with the lab 30 min away leaves about 55 min from swab to station: F1, 8 km out
     # (33 min alone), cannot be collected every 30 min, and a longer interval or a relay only makes it worse

@@ -28,6 +28,18 @@ def test_trip_limit(tiny):
     assert trip_limit_min(_changed(tiny, far_lab)) == 30  # 240 - 150 - 10 - 60 = 20, but at least 30
 
 
+def test_trips_keep_the_minutes_a_shared_lab_queue_needs(tiny):
+    # a city keeps 20 min of the age limit for its lab's shared queue, 50 for home-visit samples: 240 - 50 - 20 - 10
+    # - 60; minutes for all samples alone count too
+    def kept(every, home):
+        def edit(d):
+            d["lab"]["shared_queue_min"], d["lab"]["shared_queue_home_min"] = every, home
+        return _changed(tiny, edit)
+    assert trip_limit_min(kept(20, 50)) == 100
+    assert trip_limit_min(kept(20, None)) == 130
+    assert trip_limit_min(kept(40, 10)) == 110  # the home-visit minutes are at least the others'
+
+
 def test_tiny_town_one_team_one_trip(tiny):
     # leave 08:00, S1 at 08:02, S2 at the same home 08:12, back at 08:22 + 2
     result = plan_home_visits(tiny.scenario)

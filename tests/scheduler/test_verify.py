@@ -159,7 +159,7 @@ PLANTED = [
                  [f"unit U2: the box picked up at {t} has no shuttle to the lab"
                   for t in ("11:02", "11:32", "12:02", "12:32")], id="no-shuttle"),
     pytest.param(samples_within_age, _set("routing.shuttles.trips.0.arrive", 800),
-                 ["home-visit team H01: samples from 08:02 are over the age limit"], id="home-samples-too-old"),
+                 ["home-visit team H01: samples from 08:02 are over the 240-min limit"], id="home-samples-too-old"),
 ]
 
 
