@@ -27,6 +27,9 @@ class TownshipResult(_Plan):
     problems: list[Explanation] = []
     warnings: int = 0  # how many; the township plan lists them
     worst_age_at_test_min: float | None = None  # its oldest sample when tested, in its lab's queue shared by all
+    start_delay_min: int = 0  # it starts this long after the city's start, so that its lab keeps up (错峰)
+    shared_queue_min: int | None = None  # minutes of the age limit its plan keeps for its lab's shared queue
+    shared_queue_home_min: int | None = None  # ... its home-visit samples, when more
 
 
 class LabLoad(_Plan):

@@ -19,19 +19,33 @@ The national guideline plans a large city by district.  Here a city file
    district and for the city, one ``plan.json`` that names every township's
    plan by digest, a city workbook and a city overview.
 
-Where a shared lab's queue makes samples older than the limit, its
-townships are planned again counting their shares of its capacity (their
-shuttles then leave often enough for it); what is still over, the
-townships that another lab within reach could take, keeping its queue
-within the limit, are planned again there.  A township that cannot be
-planned again so keeps its first plan.  What is still over is a problem of
+Where a shared lab's queue makes samples older than the limit, in turn,
+each step only while some sample is still over it:
+
+1. **later starts** (错峰): some of its townships start later, so that
+   their peaks do not reach the lab at once (:func:`~natplan.scheduler.
+   city_queue.stagger`, within the day each finishes on);
+2. **minutes kept for the queue**: the townships still over plan their
+   samples to reach the lab younger by what they were over, home-visit
+   samples apart (``lab.shared_queue_min``, ``shared_queue_home_min``; up to
+   :data:`RESERVE_ROUNDS` rounds);
+3. **shares**: they count their share of its capacity as their own lab's
+   (their shuttles then leave often enough for it);
+4. **moves**: townships that another lab within reach could take, keeping
+   its queue within the limit, are planned again there.
+
+A township that cannot be planned again so keeps its plan, and steps 1 and
+2 are taken only when they make the lab's oldest sample at test younger
+(the new shuttles come at other times).  What is still over is a problem of
 the city plan that names the lab, its townships, the worst age and the
-capacity (or the moves) that would fix it.
+capacity (or the moves) that would fix it.  The city overview lists what
+was changed, in the set's language.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import shutil
 import tempfile
 import time
@@ -42,12 +56,37 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from natplan.models.city import City, CityLab, LoadedCity, Township, lab_window_h, township_origin, tubes_of
-from natplan.models.city_plan import CityKpis, CityPlan, DistrictKpis, LabLoad, TownshipResult
+from natplan.models.city import (
+    City,
+    CityLab,
+    LoadedCity,
+    Township,
+    lab_window_h,
+    township_origin,
+    tubes_of,
+)
+from natplan.models.city_plan import (
+    CityKpis,
+    CityPlan,
+    DistrictKpis,
+    LabLoad,
+    TownshipResult,
+)
+from natplan.models.clock import format_clock as hm
 from natplan.models.plan import Explanation, Kpis
 from natplan.scheduler.budget import CITY_TOWNSHIP_TIME_LIMIT, LAB_TIME_LIMIT
-from natplan.scheduler.city_queue import Batch, capacity_needed, lab_queue, over_limit, repair, replay, shares
+from natplan.scheduler.city_queue import (
+    EPS,
+    Batch,
+    capacity_needed,
+    lab_queue,
+    over_limit,
+    repair,
+    replay,
+    reserves,
+    shares,
+    stagger,
+)
 
 # ----------------------------------------------------------------------------------------------- labs
 
@@ -81,9 +120,9 @@ def assign_labs(city: City, origins: dict[str, Any], seed: int = 0) -> LabChoice
     A township can go only to labs within :func:`reach_limit_min`.  If no
     assignment fits, the problems say which townships and by how much.
     """
+    from natplan.routing.network import distance_matrix_m
+    from natplan.routing.network import minutes as drive_minutes
     from natplan.scheduler.gap import GapData, solve_gap
-
-    from natplan.routing.network import distance_matrix_m, minutes as drive_minutes
 
     p = city.parameters
     ts, labs = city.townships, city.labs
@@ -140,6 +179,9 @@ class TownshipJob:
     lang: str
     printed_at: str
     tubes_per_hour: int | None = None  # its share of the lab's capacity, for its shuttles to count (None: none)
+    start_delay_min: int = 0  # it starts this much after the round's start, so that a shared lab keeps up (错峰)
+    shared_queue: tuple[int, int] | None = None  # minutes of the age limit kept for the lab's shared queue, by all
+    # its samples and by its home-visit samples (None: none)
     joint_cache: str | None = None  # a folder this machine shares between passes: the joint stage kept there
 
 
@@ -159,9 +201,13 @@ class TownshipOutcome:
     shuttle_vehicles: int | None = None
     arrivals: list[tuple[int, int]] = field(default_factory=list)  # (minute, tubes) of each shuttle at the lab
     oldest_swabs: list[float] = field(default_factory=list)  # the oldest swab of each of those shuttles
+    oldest_home: list[float | None] = field(default_factory=list)  # ... of its home-visit samples (None: none)
+    oldest_other: list[float | None] = field(default_factory=list)  # ... of its other samples (None: none)
     problems: list[Explanation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cpu_s: float = 0.0
+    start_delay_min: int = 0  # as its job had them
+    shared_queue: tuple[int, int] | None = None
 
 
 def township_job(job: TownshipJob) -> TownshipOutcome:
@@ -193,15 +239,15 @@ def township_job(job: TownshipJob) -> TownshipOutcome:
 
 
 def _township_job(job: TownshipJob) -> TownshipOutcome:
-    from shapely import from_wkb
-
     from natplan.models.checks import run_checks
     from natplan.models.generate import scenario_to_yaml
     from natplan.models.loader import LoadedScenario, load_scenario
     from natplan.models.scenario import Lab
-    from natplan.planfile import plan_json
     from natplan.routing.network import TRAVEL
     from natplan.scheduler.pipeline import plan_round
+    from shapely import from_wkb
+
+    from natplan.planfile import plan_json
 
     city, lab = job.city, job.lab
     t = next(x for x in city.townships if x.id == job.township)
@@ -231,6 +277,13 @@ def _township_job(job: TownshipJob) -> TownshipOutcome:
     if job.tubes_per_hour is not None:  # planned again: its shuttles count its share of a shared lab's queue
         scenario = scenario.model_copy(update={"lab": scenario.lab.model_copy(
             update={"tubes_per_hour": job.tubes_per_hour})})
+    if job.start_delay_min:  # planned again: it starts later than the others at its lab (错峰)
+        scenario = scenario.model_copy(update={"parameters": scenario.parameters.model_copy(
+            update={"start": scenario.parameters.start + job.start_delay_min})})
+    if job.shared_queue:  # planned again: its samples reach the lab young enough to wait in the shared queue
+        every, home = job.shared_queue
+        scenario = scenario.model_copy(update={"lab": scenario.lab.model_copy(update={
+            "shared_queue_min": every or None, "shared_queue_home_min": home if home > every else None})})
     if "boundary.geojson" in files:
         scenario = scenario.model_copy(update={"region": scenario.region.model_copy(update={"boundary": "boundary.geojson"})})
     text = scenario_to_yaml(scenario, scenario.description or "", fast=True).encode()
@@ -265,7 +318,9 @@ def _township_job(job: TownshipJob) -> TownshipOutcome:
                            shuttle_vehicles=plan.routing.shuttles.vehicles_used,
                            arrivals=[(tr.arrive, tr.tubes) for tr in plan.routing.shuttles.trips if tr.tubes],
                            oldest_swabs=[tr.oldest_swab for tr in plan.routing.shuttles.trips if tr.tubes],
-                           problems=list(outcome.late), warnings=warnings)
+                           **dict(zip(("oldest_home", "oldest_other"), oldest_by_source(plan, scenario))),
+                           problems=list(outcome.late), warnings=warnings, start_delay_min=job.start_delay_min,
+                           shared_queue=job.shared_queue)
 
 
 def _joint_key(scenario, time_limit: float) -> str:
@@ -301,6 +356,40 @@ def _keep_joint(folder: str, township: str, key: str, jr) -> None:
         pass
 
 
+def oldest_by_source(plan, s) -> tuple[list[float | None], list[float | None]]:
+    """For each shuttle trip with tubes (in the plan's order): the oldest swab of its home-visit samples and of
+    its other samples (None where it carries none).  A box is ready at the station when it is there and handed
+    over (``fleet.station_handover_min``) and leaves on the first departure at or after that, as verify has it
+    (:func:`natplan.scheduler.verify.samples.samples_within_age`)."""
+    import bisect
+
+    h = s.fleet.station_handover_min
+    trips = plan.routing.shuttles.trips
+    departs = sorted({tr.depart for tr in trips})
+    home: dict[int, float] = {}
+    other: dict[int, float] = {}
+
+    def put(into: dict[int, float], ready: float, swab: float) -> None:
+        k = bisect.bisect_left(departs, ready)
+        if k < len(departs):
+            into[departs[k]] = min(into.get(departs[k], math.inf), swab)
+
+    for zc in plan.routing.zones:
+        for route in zc.routes:
+            for lp in route.loops:
+                ready = (lp.back if lp.at_station is None else lp.at_station) + h
+                for st in lp.stops:
+                    if st.tubes:
+                        put(other, ready, st.earliest_swab)
+    for team in plan.staffing.home_teams:
+        for a, b in team.trips:
+            times = [t for _, t in team.stops if a <= t <= b]
+            if times:
+                put(home, b + h, min(times))
+    kept = [tr for tr in trips if tr.tubes]
+    return [home.get(tr.depart) for tr in kept], [other.get(tr.depart) for tr in kept]
+
+
 # ------------------------------------------------------------------------------------------ running
 
 def _run_pool(jobs: list[TownshipJob], workers: int, on_done: Callable[[TownshipOutcome], None]) -> None:
@@ -320,6 +409,9 @@ def _run_pool(jobs: list[TownshipJob], workers: int, on_done: Callable[[Township
     finally:
         stop_pool(pool)
 
+
+RESERVE_ROUNDS = 3
+"""Rounds of planning townships again keeping more of the age limit for a shared lab's queue."""
 
 DASK_RETRIES = 2
 """Times Dask runs a township job again when it raises (a job catches its own errors, so this is for the
@@ -441,9 +533,14 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None,
             out.append(TownshipJob(city=city, township=t.id, lab=labs[lab_of[t.id]],
                                    wkb=None if geom is None else geom.wkb, base=base, time_limit=time_limit,
                                    render=render, lang=lang, printed_at=printed_at,
-                                   tubes_per_hour=None if share is None else share[t.id], joint_cache=cache))
+                                   tubes_per_hour=None if share is None else share.get(t.id),
+                                   start_delay_min=delayed.get(t.id, 0), shared_queue=reserved.get(t.id),
+                                   joint_cache=cache))
         return out
 
+    delayed: dict[str, int] = {}  # minutes a township starts after the round's start (错峰)
+    # minutes of the age limit a township's plan keeps for its lab's shared queue (all samples, home-visit samples)
+    reserved: dict[str, tuple[int, int]] = {}
     # each township's joint stage, kept between the passes on this machine (a remote Dask cluster keeps none)
     cache = tempfile.mkdtemp(prefix="natplan-joint-") if dask in (None, "local") else None
     jobs = jobs_for(choice.lab)
@@ -471,42 +568,93 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None,
 
     notes: list[str] = []
 
-    def again(lab_of: dict[str, str], share: dict[str, int], why: dict[str, str]) -> set[str]:
-        """Plan these townships again, each counting its ``share`` of its lab's capacity; a township that cannot
-        be planned so keeps its first plan.  Returns the townships planned again."""
+    def worst_at(lab_ids: set[str], outcomes: dict[str, TownshipOutcome]) -> float:
+        """The oldest sample at test over these labs, their queues replayed with these townships' plans."""
+        batches = lab_batches(city, choice.lab, outcomes)
+        return max((replay(batches[x], tph[x]).worst or 0.0) for x in lab_ids)
+
+    def again(lab_of: dict[str, str], why: dict[str, str], share: dict[str, int] | None = None,
+              reserve: dict[str, tuple[int, int]] | None = None, delay: dict[str, int] | None = None,
+              better: bool = False) -> set[str]:
+        """Plan these townships again, each counting its ``share`` of its lab's capacity, or keeping ``reserve``
+        minutes of the age limit for the lab's queue; a township that cannot be planned so keeps its plan, and
+        with ``better`` so do all when their new plans would not make the oldest sample at their labs younger
+        (their shuttles come at other times, and the queue may then be longer).  Returns the townships planned
+        again."""
         came: list[TownshipOutcome] = []
+        before, before_delay = dict(reserved), dict(delayed)
+        reserved.update(reserve or {})
+        delayed.update(delay or {})
         run(jobs_for(lab_of, share), came.append)
-        for res in sorted(came, key=lambda r: r.id):
+        came.sort(key=lambda r: r.id)
+        ok = [r for r in came if r.kpis is not None]
+        kept = None
+        if better and ok:
+            at = {lab_of[r.id] for r in ok}
+            was, now = worst_at(at, results), worst_at(at, results | {r.id: r for r in ok})
+            if now >= was - EPS:
+                kept = f"at lab {', '.join(sorted(at))} its samples would be tested up to {now:.0f} min after the " \
+                       f"swab, against {was:.0f} now"
+        for res in came:
             where = f"township {res.id} {names[res.id]}"
-            if res.kpis is None:
+            lab = labs[lab_of[res.id]]
+            if share:
+                how = f"its shuttles counting {share[res.id]:,} of the lab's {lab.tubes_per_hour:,} tubes an hour"
+            elif delay:
+                how = (f"starting {delay[res.id]} min after the round's start ({hm(p.start + delay[res.id])} instead "
+                       f"of {hm(p.start)}), so that its samples do not reach the lab with the others' (错峰)")
+            else:
+                how = (f"keeping {_minutes_kept(reserved[res.id])} of the {limit}-min age limit for the lab's "
+                       "shared queue")
+            if res.kpis is None or kept is not None:
                 more = f" and {len(res.problems) - 1} more" if len(res.problems) > 1 else ""
-                notes.append(f"{where}: {why[res.id]}; planned again at lab {lab_of[res.id]} counting {share[res.id]:,} "
-                             f"tubes an hour, it could not be ({res.problems[0].problem if res.problems else ''}"
-                             f"{more}): its first plan is kept")
+                reason = (f"it could not be ({res.problems[0].problem if res.problems else ''}{more})"
+                          if res.kpis is None else f"with the others planned again so, {kept}")
+                notes.append(f"{where}: {why[res.id]}; planned again at lab {lab.id} {how}, {reason}: its plan is kept")
+                for now, was in ((reserved, before), (delayed, before_delay)):
+                    if res.id in was:
+                        now[res.id] = was[res.id]
+                    else:
+                        now.pop(res.id, None)
                 continue
             done(res)
-            notes.append(f"{where}: {why[res.id]}; planned again at lab {lab_of[res.id]} {labs[lab_of[res.id]].name}, "
-                         f"its shuttles counting {share[res.id]:,} of the lab's {labs[lab_of[res.id]].tubes_per_hour:,} "
-                         "tubes an hour")
-        return {r.id for r in came if r.kpis is not None}
+            notes.append(f"{where}: {why[res.id]}; planned again at lab {lab.id} {lab.name}, {how}")
+        return set() if kept is not None else {r.id for r in ok}
 
+    tph = {lab.id: lab.tubes_per_hour for lab in city.labs}
+    limit = p.sample_age_limit_min
+    why = f"the queue at lab {{}} made its samples older than {limit} min when tested"
     try:
         run(jobs)
-        tph = {lab.id: lab.tubes_per_hour for lab in city.labs}
-        limit = p.sample_age_limit_min
-        why = f"the queue at lab {{}} made its samples older than {limit} min when tested"
-        # 1. the townships of a lab whose queue breaks the limit count their share of it: shuttles more often
+        # 1. townships of a lab over the limit start later, so that their peaks do not reach it at once (错峰)
+        late = stagger(lab_batches(city, choice.lab, results), tph, limit,
+                       {tid: _slack(p, r.kpis.finish) for tid, r in results.items() if r.kpis is not None})
+        if late:
+            again({tid: choice.lab[tid] for tid in late}, {tid: why.format(choice.lab[tid]) for tid in late},
+                  delay=late, better=True)
+        # 2. the townships still over the limit plan their samples to reach it younger by what they were over
+        #    (again if the queue, with their new shuttles, still breaks it)
+        for _ in range(RESERVE_ROUNDS):
+            keep = reserves(lab_batches(city, choice.lab, results), tph, limit, reserved)
+            if not keep or not again({tid: choice.lab[tid] for tid in keep},
+                                     {tid: why.format(choice.lab[tid]) for tid in keep}, reserve=keep, better=True):
+                break
+        # 3. what is still over: those townships count their share of the lab's rate (shuttles more often)
         share = shares(lab_batches(city, choice.lab, results), tph, limit)
         if share:
-            again({tid: choice.lab[tid] for tid in share}, share, {tid: why.format(choice.lab[tid]) for tid in share})
-        # 2. what is still over: townships that another lab within reach could take go there
+            again({tid: choice.lab[tid] for tid in share}, {tid: why.format(choice.lab[tid]) for tid in share},
+                  share=share)
+        # 4. what is still over: townships that another lab within reach could take go there
         moved = repair(lab_batches(city, choice.lab, results), tph, choice.drive, reach_limit_min(city),
                        limit) if choice.drive else []
         if moved:
             to = {m.township: m.to_lab for m in moved}
-            ok = again(to, shares(lab_batches(city, choice.lab | to, results), tph, -1.0),
-                       {m.township: why.format(m.from_lab) + ", and lab " + m.to_lab + " within reach keeps the limit "
-                        "with it (estimated)" for m in moved})
+            for tid in to:  # what it kept for its first lab's queue, and its later start there
+                reserved.pop(tid, None)
+                delayed.pop(tid, None)
+            ok = again(to, {m.township: why.format(m.from_lab) + ", and lab " + m.to_lab + " within reach keeps "
+                            "the limit with it (estimated)" for m in moved},
+                       share=shares(lab_batches(city, choice.lab | to, results), tph, -1.0))
             choice = replace(choice, lab=choice.lab | {tid: to[tid] for tid in ok},
                              minutes=choice.minutes | {tid: choice.drive[tid, to[tid]] for tid in ok})
     finally:
@@ -521,6 +669,24 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None,
     return CityOutcome(plan, None if sink else files, problems, warnings, cpu)
 
 
+DAY_MIN = 24 * 60
+
+
+def _slack(p, finish: float | None) -> float:
+    """Minutes a township finishing at ``finish`` could start later and still finish on the same day of the round,
+    by that day's deadline."""
+    if finish is None:
+        return 0.0
+    day = max(0, math.ceil((finish - p.deadline) / DAY_MIN))
+    return max(0.0, p.deadline + day * DAY_MIN - finish)
+
+
+def _minutes_kept(kept: tuple[int, int]) -> str:
+    """``(10, 25)`` → "10 min (25 for home-visit samples)"."""
+    every, home = kept
+    return f"{every} min" + (f" ({home} for home-visit samples)" if home > every else "")
+
+
 def lab_batches(city: City, lab_of: dict[str, str], results: dict[str, TownshipOutcome]) -> dict[str, list[Batch]]:
     """Each lab's batches (every shuttle trip with tubes of the townships sent to it), by lab id in the city
     file's order of labs, the batches in its order of townships."""
@@ -529,8 +695,9 @@ def lab_batches(city: City, lab_of: dict[str, str], results: dict[str, TownshipO
         r = results.get(t.id)
         if r is None or t.id not in lab_of:
             continue
-        out[lab_of[t.id]] += [Batch(t.id, minute, tubes, oldest)
-                              for (minute, tubes), oldest in zip(r.arrivals, r.oldest_swabs)]
+        out[lab_of[t.id]] += [Batch(t.id, minute, tubes, oldest, home, other) for (minute, tubes), oldest, home, other
+                              in zip(r.arrivals, r.oldest_swabs, r.oldest_home or [None] * len(r.arrivals),
+                                     r.oldest_other or [None] * len(r.arrivals))]
     return out
 
 
@@ -571,6 +738,9 @@ def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, TownshipOutco
             lab_minutes=round(choice.minutes[t.id], 1), planned=r.kpis is not None, folder=f"townships/{t.id}",
             plan_sha256=r.plan_sha256, scenario_sha256=r.scenario_sha256, kpis=r.kpis,
             shuttle_vehicles=r.shuttle_vehicles, problems=list(r.problems), warnings=len(r.warnings),
+            start_delay_min=r.start_delay_min, shared_queue_min=(r.shared_queue or (None, None))[0] or None,
+            shared_queue_home_min=r.shared_queue[1] if r.shared_queue and r.shared_queue[1] > r.shared_queue[0]
+            else None,
         ))
     window = lab_window_h(city)
     batches = lab_batches(city, choice.lab, results)

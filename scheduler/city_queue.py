@@ -59,6 +59,8 @@ class Batch:
     arrive: float  # minute it reaches the lab, boxes handed over
     tubes: int
     oldest_swab: float  # minute of its oldest sample's swab
+    oldest_home: float | None = None  # the oldest swab of its home-visit samples (None: none, or not known)
+    oldest_other: float | None = None  # the oldest swab of its other samples (None: ``oldest_swab``)
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,148 @@ def moves(batches: dict[str, list[Batch]], tubes_per_hour: dict[str, int], minut
                 break
             _, move, now[lab], now[move.to_lab] = best
             out.append(move)
+    return out
+
+
+STAGGER_STEP_MIN = 30
+"""Townships start later in steps of this many minutes (:func:`stagger`)."""
+STAGGER_MOST_MIN = 360
+"""The latest a township is asked to start, after the round's start (six hours)."""
+
+
+def stagger(batches: dict[str, list[Batch]], tubes_per_hour: dict[str, int], limit: float,
+            slack: dict[str, float]) -> dict[str, int]:
+    """Later starts for townships at a lab over the limit (错峰): minutes each should start after the round's
+    start so that their peaks do not all reach the lab at once.
+
+    A township that starts ``d`` minutes later is taken to send the same shuttles ``d`` minutes later (its
+    samples as old on arrival): an estimate until it is planned again.  For each lab whose queue breaks the
+    limit, the delays (multiples of :data:`STAGGER_STEP_MIN`, at most :data:`STAGGER_MOST_MIN` and the
+    township's ``slack``) are chosen township by township, in the batches' order, each the one that makes the
+    oldest sample at test youngest (then the fewest tube-minutes over the limit, then the least delay), over
+    and over until none changes.  A lab where no delay helps gets none.
+
+    Parameters
+    ----------
+    batches, tubes_per_hour
+        As for :func:`moves`.
+    limit
+        ``sample_age_limit_min``.
+    slack
+        By township: the most minutes it may start later and still finish within the days it takes.
+
+    Returns
+    -------
+    dict[str, int]
+        Minutes by township, only those that should start later.
+
+    Examples
+    --------
+    Two townships each send 300 tubes at 09:00 and at 10:00, 100 min old on arrival, to a lab testing 300 an hour:
+    the queue makes the last ones 280 min old at test.  With A starting two hours later each waits only its own
+    hour (160 min at test; an hour later would leave 220):
+
+    >>> both = [Batch(t, 480 + 60 * k, 300, 380 + 60 * k) for t in "AB" for k in range(1, 3)]
+    >>> round(replay(both, 300).worst)
+    280
+    >>> stagger({"L": both}, {"L": 300}, 200, {"A": 600, "B": 600})
+    {'A': 120}
+    """
+    out: dict[str, int] = {}
+    for lab, bs in batches.items():
+        if (replay(bs, tubes_per_hour[lab]).worst or 0.0) <= limit + EPS:
+            continue
+        tids = list(dict.fromkeys(b.township for b in bs))
+
+        def key(d: dict[str, int]) -> tuple[float, float, int]:
+            moved = [replace(b, arrive=b.arrive + d[b.township], oldest_swab=b.oldest_swab + d[b.township],
+                             oldest_home=None if b.oldest_home is None else b.oldest_home + d[b.township],
+                             oldest_other=None if b.oldest_other is None else b.oldest_other + d[b.township])
+                     for b in bs]
+            rp = replay(moved, tubes_per_hour[lab])
+            over = sum(b.tubes * max(0.0, a - limit) for b, a in zip(moved, rp.ages))
+            return round(rp.worst or 0.0, 6), round(over, 3), sum(d.values())
+
+        now = {t: 0 for t in tids}
+        first = key(now)
+        for _ in range(2 * len(tids)):
+            changed = False
+            for t in tids:
+                most = min(STAGGER_MOST_MIN, slack.get(t, 0))
+                options = [{**now, t: k} for k in range(0, int(most) + 1, STAGGER_STEP_MIN)]
+                pick = min(options, key=key, default=now)
+                if pick[t] != now[t]:
+                    now, changed = pick, True
+            if not changed:
+                break
+        if key(now)[0] < first[0] - EPS:
+            out |= {t: k for t, k in now.items() if k}
+    return out
+
+
+def reserves(batches: dict[str, list[Batch]], tubes_per_hour: dict[str, int], limit: float,
+             kept: dict[str, tuple[int, int]] | None = None) -> dict[str, tuple[int, int]]:
+    """Minutes of the age limit each township over the limit at its lab should keep for the lab's shared queue:
+    for all its samples, and for its home-visit samples (at least as many).
+
+    A township planned again keeping ``m`` minutes tests its samples within ``limit - m`` counting only its own
+    tubes in the queue (:func:`natplan.models.scenario.age_limit_min`), so they reach the lab ``m`` minutes
+    younger.  ``m`` is what it keeps already (``kept``) and the minutes its oldest sample at test was over the
+    limit (whole minutes up): the least change that could bring it in, found again in a next round if the
+    queue, with the new shuttles, still breaks the limit.  Home-visit samples are counted apart: their teams'
+    trips are cheap to shorten, while keeping minutes from the courier loops can take vehicles, so a township
+    whose oldest samples at test come from homes keeps more minutes for those only.
+
+    Parameters
+    ----------
+    batches, tubes_per_hour
+        As for :func:`moves`.
+    limit
+        ``sample_age_limit_min``.
+    kept
+        Minutes each township keeps already, (all samples, home-visit samples), from an earlier round.
+
+    Returns
+    -------
+    dict[str, tuple[int, int]]
+        (all samples, home-visit samples) by township, in the order the batches name them: the townships over
+        the limit whose minutes grow and leave some time (less than ``limit``); empty when every lab keeps it.
+
+    Examples
+    --------
+    B's samples, 160 min old on arrival, are tested at 690, 240 min after the swab: 10 over a 230-min limit.
+    Planned again keeping 10 min, they reach the lab at most 150 min old:
+
+    >>> reserves({"L": [Batch("A", 600, 60, 480), Batch("B", 610, 120, 450)]}, {"L": 120}, 230)
+    {'B': (10, 10)}
+
+    When the oldest were home-visit samples (from 450; the others from 470, tested 10 min within the limit), the
+    home-visit trips keep 10 min more and the couriers nothing more:
+
+    >>> reserves({"L": [Batch("A", 600, 60, 480), Batch("B", 610, 120, 450, oldest_home=450, oldest_other=470)]},
+    ...          {"L": 120}, 230, kept={"B": (5, 5)})
+    {'B': (5, 15)}
+    """
+    kept = kept or {}
+    out: dict[str, tuple[int, int]] = {}
+    for lab, bs in batches.items():
+        rp = replay(bs, tubes_per_hour[lab])
+        if (rp.worst or 0.0) <= limit + EPS:
+            continue
+        over_home: dict[str, float] = {}
+        for b, t in zip(bs, rp.tested):
+            if b.oldest_home is not None:
+                over_home[b.township] = max(over_home.get(b.township, 0.0), t - b.oldest_home - limit)
+        for tid, age in rp.worst_by_township.items():
+            if age <= limit + EPS:
+                continue
+            was, was_home = kept.get(tid, (0, 0))
+            others = max((t - (b.oldest_swab if b.oldest_other is None else b.oldest_other) - limit
+                          for b, t in zip(bs, rp.tested) if b.township == tid), default=0.0)
+            m = was + max(0, math.ceil(others - EPS))
+            home = max(m, was_home + max(0, math.ceil(over_home.get(tid, 0.0) - EPS)))
+            if (m, home) != (was, was_home) and home < limit:
+                out[tid] = (m, home)
     return out
 
 

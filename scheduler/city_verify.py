@@ -24,6 +24,10 @@ from natplan.models.city import City
 from natplan.models.problems import InputError
 
 
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
 def _haversine_min(city: City, a, b) -> float:
     """Van minutes between two points, computed here on its own (great circle × detour ÷ speed)."""
     r = 6_371_008.8
@@ -188,6 +192,14 @@ def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
             for name, have, want in facts:
                 if have != want:
                     out.append(f"{where}: its scenario has {have:,} {name}, the city file {want:,}")
+            # the city may have it start later (错峰), never earlier, and the deadline is the city's
+            delay = r.get("start_delay_min", 0)
+            if not isinstance(delay, int) or delay < 0 or s.parameters.start != p.start + delay:
+                out.append(f"{where}: its scenario starts at {_clock(s.parameters.start)}, not "
+                           f"{_clock(p.start + delay) if isinstance(delay, int) and delay >= 0 else '—'} as the "
+                           "city plan says (the city's start, or later when it is staggered)")
+            if s.parameters.deadline != p.deadline or s.parameters.round_days != p.round_days:
+                out.append(f"{where}: its scenario's deadline is not the city's")
         people += s.people
         tplan = json.loads(pbytes)
         out += [f"{where}: {v}" for v in verify(s, tplan)]

@@ -25,6 +25,7 @@ LABELS = {
         "district": "区市", "lab": "实验室", "rate": "每小时（管）", "capacity": "本轮可检（管）",
         "first": "首批到达", "last": "末批到达", "backlog": "最大积压（管）", "id": "编号", "name": "名称",
         "lab_min": "到实验室（分钟）", "status": "状态", "ok": "已排", "failed": "未排出", "none": "—",
+        "start": "开始", "adjusted": "为共用实验室排队所作的调整",
     },
     "en": {
         "title": "City testing plan — overview", "printed": "Printed", "round": "Round", "kpis": "City KPIs",
@@ -37,6 +38,7 @@ LABELS = {
         "lab": "Lab", "rate": "Tubes / h", "capacity": "Capacity in round", "first": "First arrival",
         "last": "Last arrival", "backlog": "Peak backlog", "id": "Id", "name": "Name",
         "lab_min": "To lab (min)", "status": "Status", "ok": "planned", "failed": "not planned", "none": "—",
+        "start": "Start", "adjusted": "Adjusted for the shared labs' queues",
     },
 }
 
@@ -115,8 +117,43 @@ def map_legend(plan: CityPlan, lang: str = "zh") -> list[dict]:
     return key
 
 
-def city_tables(plan: CityPlan, lang: str = "zh") -> dict:
-    """Every table of the overview as header list + rows of strings."""
+def adjustments(plan: CityPlan, start: int, lang: str = "zh") -> list[str]:
+    """What the city changed in townships' plans so that a lab shared by several keeps the age limit, one line
+    each: a later start (错峰), minutes of the age limit kept for the lab's queue.
+
+    >>> from natplan.models.city_plan import TownshipResult
+    >>> row = TownshipResult(id="T1", name="李园街道", district="平度市", people=1, lab="L01", lab_minutes=20.0,
+    ...                      planned=True, folder="townships/T1", scenario_sha256="", start_delay_min=120,
+    ...                      shared_queue_min=5, shared_queue_home_min=20)
+    >>> adjustments(CityPlan.model_construct(townships=[row]), 360)
+    ['T1 李园街道：08:00 开始，比全市晚 120 分钟，错峰送检实验室 L01；样本送达实验室时距时限至少还有 5 分钟（入户样本 20 分钟），留给实验室排队']
+    """
+    out = []
+    for r in plan.townships:
+        if not (r.start_delay_min or r.shared_queue_min or r.shared_queue_home_min):
+            continue
+        parts = []
+        if r.start_delay_min:
+            at = format_clock(start + r.start_delay_min)
+            parts.append(f"{at} 开始，比全市晚 {r.start_delay_min} 分钟，错峰送检实验室 {r.lab}" if lang == "zh" else
+                         f"starts at {at}, {r.start_delay_min} min after the city, so that its samples do not reach "
+                         f"lab {r.lab} with the others' (staggered)")
+        if r.shared_queue_min or r.shared_queue_home_min:
+            m, home = r.shared_queue_min or 0, r.shared_queue_home_min
+            if lang == "zh":
+                more = f"（入户样本 {home} 分钟）" if home else ""
+                parts.append(f"样本送达实验室时距时限至少还有 {m} 分钟{more}，留给实验室排队")
+            else:
+                more = f" (its home-visit samples {home})" if home else ""
+                parts.append(f"its samples reach the lab {m} min inside the age limit{more}, which leaves that time "
+                             "for the lab's queue")
+        out.append(f"{r.id} {r.name}：" + "；".join(parts) if lang == "zh" else f"{r.id} {r.name}: " + "; ".join(parts))
+    return out
+
+
+def city_tables(plan: CityPlan, lang: str = "zh", start: int | None = None) -> dict:
+    """Every table of the overview as header list + rows of strings (``start``: the city's start, for each
+    township's own; without it the townships' starts are not shown)."""
     L = LABELS[lang]
     k = plan.kpis
     kpis = [
@@ -134,20 +171,23 @@ def city_tables(plan: CityPlan, lang: str = "zh") -> dict:
     lab_headers = [L[c] for c in ("lab", "name", "rate", "capacity", "tubes", "first", "last", "backlog", "lab_done")]
     labs = [[x.lab, x.name, f"{x.tubes_per_hour:,}", f"{x.capacity_tubes:,}", f"{x.tubes:,}", format_clock(x.first_arrival, missing="—"),
              format_clock(x.last_arrival, missing="—"), f"{x.peak_backlog_tubes:,}", format_clock(x.done, missing="—")] for x in plan.labs]
-    township_headers = [L[c] for c in ("id", "name", "district", "people", "units", "finish", "ratio", "age",
-                                       "couriers", "lab", "lab_min", "status")]
+    township_headers = [L[c] for c in ("id", "name", "district", "people", "units", "start", "finish", "ratio", "age",
+                                       "couriers", "lab", "lab_min", "status") if c != "start" or start is not None]
     townships = []
     for r in plan.townships:
         kp = r.kpis
-        townships.append([r.id, r.name, r.district, f"{r.people:,}", _num(kp and kp.units_open), format_clock(kp and kp.finish, missing="—"),
-                          _num(kp and kp.finish_ratio, "{:.2f}"), _num(kp and kp.worst_sample_age_min, "{:.0f}"),
-                          _num(kp and kp.courier_vehicles), r.lab, f"{r.lab_minutes:.0f}",
-                          L["ok"] if r.planned else L["failed"]])
+        row = [r.id, r.name, r.district, f"{r.people:,}", _num(kp and kp.units_open),
+               format_clock(None if start is None else start + r.start_delay_min),
+               format_clock(kp and kp.finish, missing="—"),
+               _num(kp and kp.finish_ratio, "{:.2f}"), _num(kp and kp.worst_sample_age_min, "{:.0f}"),
+               _num(kp and kp.courier_vehicles), r.lab, f"{r.lab_minutes:.0f}", L["ok"] if r.planned else L["failed"]]
+        townships.append(row if start is not None else row[:5] + row[6:])
     said = [(f"{r.id} {r.name}: {e.where}", *explanation_text(e, lang)) for r in plan.townships for e in r.problems]
     said += [(e.where, *explanation_text(e, lang)) for e in plan.problems]
     problems = [f"{where}: {problem}" + (f" — {fix}" if fix else "") for where, problem, fix in said]
     return dict(kpis=kpis, district_headers=district_headers, districts=districts, lab_headers=lab_headers,
-                labs=labs, township_headers=township_headers, townships=townships, problems=problems)
+                labs=labs, township_headers=township_headers, townships=townships, problems=problems,
+                adjusted=[] if start is None else adjustments(plan, start, lang))
 
 
 def city_xlsx(tables: dict, title: str, date: str, lang: str = "zh") -> bytes:
@@ -196,7 +236,7 @@ def city_view(plan: CityPlan, loaded: LoadedCity, lang: str = "zh", printed_at: 
         "city_name": city.name, "round_date": city.parameters.date, "printed_label": f"{L['printed']} {printed_at}",
         "round_label": f"{L['round']} {start}–{deadline}", "attribution": attribution,
         "map": city_map_svg(plan, loaded, attribution), "legend": map_legend(plan, lang),
-        **city_tables(plan, lang),
+        **city_tables(plan, lang, city.parameters.start),
     }
 
 

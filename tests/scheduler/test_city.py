@@ -163,37 +163,43 @@ def test_joined_plan_passes_verify_and_kpis_are_the_townships(fast, tmp_path):
     assert "township 370202005 中山路街道: plan.json is not the one the city plan names (digest differs)" in problems
 
 
-def test_a_shared_lab_kept_by_shares_and_a_lab_too_slow_is_a_problem_with_the_capacity_it_needs(pooled, tmp_path):
+def test_a_shared_lab_kept_by_a_later_start_and_a_lab_too_slow_is_a_problem_with_the_capacity_it_needs(pooled,
+                                                                                                        tmp_path):
     """city_small as it is.  L2 (200 tubes an hour) is shared by 中山路街道 and 江苏路街道: planned on their own,
-    their shuttles left every 145 min with 100-odd tubes each, a minute apart, and the queue made samples 280 min
-    old at test; planned again each counting its share (110 and 89 an hour, in proportion to its tubes), their
-    shuttles leave every 30 min and the one queue keeps the limit.  L1 tests 40 tubes an hour for 云南路街道's
-    602: no share and no other lab keeps the limit, so the plan says so with the capacity that would."""
+    their shuttles reach it a minute apart with 100-odd tubes each, and the queue made samples 280 min old at
+    test.  中山路街道 starting an hour later (07:00: 错峰), and keeping 6 min of the age limit for the queue (what
+    it was still over), the one queue keeps the limit.  L1 tests 40 tubes an hour for 云南路街道's 602: no later
+    start (it is alone there), share or other lab keeps the limit, so the plan says so with the capacity that
+    would."""
     from natplan.scheduler.city_queue import Batch, replay
 
     loaded, out = pooled
     plan = write_city(out, tmp_path)
-    assert out.plan.warnings[1:] == [
-        ("township 370202005 中山路街道: the queue at lab L2 made its samples older than 240 min when tested; planned "
-         "again at lab L2 市北区检测实验室, its shuttles counting 110 of the lab's 200 tubes an hour"),
-        ("township 370202007 江苏路街道: the queue at lab L2 made its samples older than 240 min when tested; planned "
-         "again at lab L2 市北区检测实验室, its shuttles counting 89 of the lab's 200 tubes an hour")]
-    assert out.plan.warnings[0].startswith("township 370202004 云南路街道: the queue at lab L1 made its samples older "
-                                           "than 240 min when tested; planned again at lab L1 counting 40 tubes an "
-                                           "hour, it could not be (unit U01")
-    assert out.plan.warnings[0].endswith("): its first plan is kept")
-    assert "  tubes_per_hour: 110\n" in (tmp_path / "townships" / "370202005" / "scenario.yaml").read_text()
+    why = "the queue at lab L2 made its samples older than 240 min when tested; planned again at lab L2 市北区检测实验室"
+    assert out.plan.warnings[:2] == [
+        (f"township 370202005 中山路街道: {why}, starting 60 min after the round's start (07:00 instead of 06:00), so "
+         "that its samples do not reach the lab with the others' (错峰)"),
+        f"township 370202005 中山路街道: {why}, keeping 6 min of the 240-min age limit for the lab's shared queue"]
+    assert out.plan.warnings[2].startswith("township 370202004 云南路街道: the queue at lab L1 made its samples older "
+                                           "than 240 min when tested; planned again at lab L1 its shuttles counting 40 "
+                                           "of the lab's 40 tubes an hour, it could not be (the lab tests 40 tubes an hour")
+    assert out.plan.warnings[2].endswith("): its plan is kept")
+    text = (tmp_path / "townships" / "370202005" / "scenario.yaml").read_text()
+    assert "  start: 07:00\n" in text and "  shared_queue_min: 6\n" in text
+    row = plan["townships"][1]
+    assert (row["start_delay_min"], row["shared_queue_min"], row["shared_queue_home_min"]) == (60, 6, None)
     # the two townships' first shuttles at L2, and the one queue by hand at 200 an hour (10 tubes in 3 min):
-    # 9 at 07:05 -> 427.7; 11 at 07:06 wait -> 431.0; 25 at 07:35 -> 462.5; 30 at 07:36 wait -> 471.5
+    # 9 at 07:05 -> 427.7; 11 at 08:06 -> 489.3; 100 at 09:30 -> 600.0 (swabbed from 06:01: 239 min);
+    # 114 at 10:21 -> 655.2 (from 07:01: 234.2 min)
     trips = {tid: json.loads((tmp_path / "townships" / tid / "plan.json").read_text())["routing"]["shuttles"]["trips"]
              for tid in ("370202005", "370202007")}
     first = sorted(((tid, tr["arrive"], tr["tubes"], tr["oldest_swab"]) for tid in trips for tr in trips[tid][:2]),
                    key=lambda x: x[1])
-    assert first == [("370202007", 425, 9, 381.0), ("370202005", 426, 11, 381.0),
-                     ("370202007", 455, 25, 390.0), ("370202005", 456, 30, 391.0)]
+    assert first == [("370202007", 425, 9, 381.0), ("370202005", 486, 11, 441.0),
+                     ("370202007", 570, 100, 361.0), ("370202005", 621, 114, 421.0)]
     r = replay([Batch(*x) for x in first], 200)
-    assert [round(t, 1) for t in r.tested] == [427.7, 431.0, 462.5, 471.5]
-    assert [round(a, 1) for a in r.ages] == [46.7, 50.0, 72.5, 80.5]
+    assert [round(t, 1) for t in r.tested] == [427.7, 489.3, 600.0, 655.2]
+    assert [round(a, 1) for a in r.ages] == [46.7, 48.3, 239.0, 234.2]
     everything = [Batch(tid, tr["arrive"], tr["tubes"], tr["oldest_swab"]) for tid in ("370202005", "370202007")
                   for tr in trips[tid] if tr["tubes"]]
     l1, l2 = out.plan.labs
@@ -225,34 +231,59 @@ def test_a_shared_lab_kept_by_shares_and_a_lab_too_slow_is_a_problem_with_the_ca
 
 def test_shares_of_a_slow_lab_keep_the_limit(tmp_path):
     """L1 (nearest to all) tests 200 tubes an hour for all three townships' 1,505 tubes: planned on their own their
-    shuttles break the limit there; each counting its share (80, 66, 53 an hour) they keep it, and stay at L1."""
+    shuttles break the limit there.  Later starts (云南路街道 90 min, 中山路街道 180 min) bring the oldest sample at
+    test down to 256 min; keeping what each was still over for the queue would make it 273, so those plans are
+    not taken; each counting its share (80, 66, 53 an hour) they keep the limit, and stay at L1."""
     loaded = load_city(city_with_labs(tmp_path, 200, 2000))
     out = plan_city(loaded, workers=2, render=False, printed_at="2022-04-01 20:00")
     assert out.problems == [] and out.plan.problems == []
     assert [r.lab for r in out.plan.townships] == ["L1", "L1", "L1"]
-    assert [w.split("counting ")[1] for w in out.plan.warnings] == [
+    assert [r.start_delay_min for r in out.plan.townships] == [90, 180, 0]
+    assert [w.split("planned again at lab L1 ")[1].split(",")[0] for w in out.plan.warnings[:2]] == [
+        "市南区检测实验室", "市南区检测实验室"]
+    assert ["starting 90 min" in out.plan.warnings[0], "starting 180 min" in out.plan.warnings[1]] == [True, True]
+    assert [w.endswith("at lab L1 its samples would be tested up to 273 min after the swab, against 256 now: its plan "
+                       "is kept") for w in out.plan.warnings[2:5]] == [True] * 3
+    assert [w.split("counting ")[1] for w in out.plan.warnings[5:]] == [
         "80 of the lab's 200 tubes an hour", "66 of the lab's 200 tubes an hour", "53 of the lab's 200 tubes an hour"]
     assert out.plan.labs[0].worst_age_at_test_min <= 240
     assert verify_city(loaded.city, write_city(out, tmp_path), tmp_path) == []
 
 
 def test_a_lab_no_share_keeps_sends_its_townships_to_another_within_reach(tmp_path):
-    """L1 tests 100 tubes an hour (1,800 in the round, so the assignment sends all three townships there): their
-    shares (40, 33, 26 an hour) are less than their sampling sends, so none can be planned so and each keeps its
-    first plan; L2 tests 2,000 and is within reach: all three are planned again there."""
+    """L1 tests 100 tubes an hour (1,800 in the round, so the assignment sends all three townships there): later
+    starts help a little, and then neither the minutes they would keep for the queue nor their shares (40, 33, 26
+    an hour, less than their sampling sends) can be planned, so each keeps its plan; L2 tests 2,000 and is within
+    reach: all three are planned again there, at the city's start."""
     loaded = load_city(city_with_labs(tmp_path, 100, 2000))
     out = plan_city(loaded, workers=2, render=False, printed_at="2022-04-01 20:00")
     assert out.problems == [] and out.plan.problems == []
     assert [r.lab for r in out.plan.townships] == ["L2", "L2", "L2"]
+    assert [(r.start_delay_min, r.shared_queue_min) for r in out.plan.townships] == [(0, None)] * 3
     assert out.plan.labs[0].tubes == 0 and out.plan.labs[1].worst_age_at_test_min <= 240
-    assert [w.endswith("its first plan is kept") for w in out.plan.warnings] == [True] * 3 + [False] * 3
-    assert out.plan.warnings[3] == (
+    assert [w.endswith("its plan is kept") for w in out.plan.warnings] == [False] * 2 + [True] * 6 + [False] * 3
+    assert out.plan.warnings[8] == (
         "township 370202004 云南路街道: the queue at lab L1 made its samples older than 240 min when tested, and lab "
         "L2 within reach keeps the limit with it (estimated); planned again at lab L2 市北区检测实验室, its shuttles "
         "counting 800 of the lab's 2,000 tubes an hour")
     plan = write_city(out, tmp_path)
     assert [r["lab"] for r in plan["townships"]] == ["L2", "L2", "L2"]
     assert verify_city(loaded.city, plan, tmp_path) == []
+
+
+@pytest.mark.parametrize("delay, expected", [
+    (30, "township 370202005 中山路街道: its scenario starts at 06:00, not 06:30 as the city plan says (the city's "
+         "start, or later when it is staggered)"),
+    (-30, "township 370202005 中山路街道: its scenario starts at 06:00, not — as the city plan says (the city's "
+          "start, or later when it is staggered)"),
+])
+def test_a_planted_start_is_named_by_verify(fast, tmp_path, delay, expected):
+    """A township's start is the city's, or later when the city staggers it (错峰); the plan's row says by how much."""
+    loaded, out = fast
+    plan = write_city(out, tmp_path)
+    assert verify_city(loaded.city, plan, tmp_path) == []
+    plan["townships"][1]["start_delay_min"] = delay
+    assert verify_city(loaded.city, plan, tmp_path) == [expected]
 
 
 def test_a_planted_slow_lab_is_named_by_verify(fast, tmp_path):

@@ -85,3 +85,59 @@ def test_a_lab_reached_at_the_limit_needs_a_nearer_lab_not_capacity():
                                 "queue, samples are tested up to 255 min after the swab, 15 min over the 240-min "
                                 "limit (the worst: township 370202004 云南路街道, samples from 07:40 on the shuttle at "
                                 "the lab at 11:40, tested at 11:55)")
+
+
+def test_the_modules_examples_hold():
+    import doctest
+
+    from natplan.scheduler import city_queue
+
+    assert doctest.testmod(city_queue).failed == 0
+
+
+TWO_AT_ONCE = [Batch(t, 480 + 60 * k, 300, 380 + 60 * k) for t in "AB" for k in range(1, 3)]
+"""Two townships each sending 300 tubes at 09:00 and 10:00, 100 min old on arrival, to a lab testing 300 an hour:
+A's first batch is tested at 10:00, B's at 11:00, A's second at 12:00 and B's at 13:00 (280 min after 08:20)."""
+
+
+@pytest.mark.parametrize("slack, delays, worst", [
+    ({"A": 600, "B": 600}, {"A": 120}, 160.0),  # each waits only its own hour: 160 min
+    ({"A": 60, "B": 0}, {"A": 60}, 220.0),  # A may start at most an hour later: B's second batch waits for A's first
+    ({"A": 0, "B": 0}, {}, 280.0),  # neither may start later
+])
+def test_later_starts_known_answer(slack, delays, worst):
+    from dataclasses import replace
+
+    from natplan.scheduler.city_queue import stagger
+
+    assert replay(TWO_AT_ONCE, 300).worst == 280.0
+    got = stagger({"L": TWO_AT_ONCE}, {"L": 300}, 200, slack)
+    assert got == delays
+    moved = [replace(b, arrive=b.arrive + got.get(b.township, 0), oldest_swab=b.oldest_swab + got.get(b.township, 0))
+             for b in TWO_AT_ONCE]
+    assert replay(moved, 300).worst == worst
+
+
+def test_later_starts_only_where_a_lab_breaks_the_limit_and_a_delay_helps():
+    from natplan.scheduler.city_queue import stagger
+
+    assert stagger({"L": TWO_AT_ONCE}, {"L": 300}, 280, {"A": 600, "B": 600}) == {}  # within the limit
+    alone = [b for b in TWO_AT_ONCE if b.township == "A"] + [Batch("A", 660, 600, 560)]
+    assert replay(alone, 300).worst > 200
+    assert stagger({"L": alone}, {"L": 300}, 200, {"A": 600}) == {}  # one township: a later start changes nothing
+
+
+def test_minutes_kept_for_the_queue_known_answer():
+    from natplan.scheduler.city_queue import reserves
+
+    # B's batch at 10:10 (swabbed from 07:30) waits for A's and is tested at 11:30: 240 min, 10 over a 230 limit
+    two = [Batch("A", 600, 60, 480), Batch("B", 610, 120, 450)]
+    assert reserves({"L": two}, {"L": 120}, 230) == {"B": (10, 10)}
+    assert reserves({"L": two}, {"L": 120}, 240) == {}  # within the limit
+    # a second round adds what it is still over to what it keeps
+    assert reserves({"L": two}, {"L": 120}, 230, kept={"B": (10, 10)}) == {"B": (20, 20)}
+    # its oldest were home-visit samples; the others (from 07:50) were tested 10 min within the limit
+    home = [Batch("A", 600, 60, 480), Batch("B", 610, 120, 450, oldest_home=450, oldest_other=470)]
+    assert reserves({"L": home}, {"L": 120}, 230) == {"B": (0, 10)}
+    # minutes that would leave none of the limit are not asked for
+    assert reserves({"L": two}, {"L": 120}, 230, kept={"B": (225, 225)}) == {}

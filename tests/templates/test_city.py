@@ -65,6 +65,24 @@ def test_district_lab_and_township_rows():
     assert tables["problems"] == ["370202005 中山路街道: U1: U1 needs 2.0 more desk-hours — add a group"]
 
 
+def test_townships_started_later_and_minutes_kept_for_a_lab_queue_are_shown():
+    """A township the city starts later (错峰) shows its own start in the townships' table, and what the city changed
+    for its lab's queue is listed in the set's language."""
+    row = PLAN.townships[0].model_copy(update={"start_delay_min": 90, "shared_queue_min": 6,
+                                               "shared_queue_home_min": 20})
+    plan = PLAN.model_copy(update={"townships": [row, PLAN.townships[1]]})
+    zh, en = city_tables(plan, "zh", 360), city_tables(plan, "en", 360)
+    assert zh["township_headers"][5] == "开始" and en["township_headers"][5] == "Start"
+    assert [r[5] for r in zh["townships"]] == ["07:30", "06:00"]
+    assert zh["adjusted"] == ["370202004 云南路街道：07:30 开始，比全市晚 90 分钟，错峰送检实验室 L1；样本送达实验室时距时限至少还有 6 分钟"
+                              "（入户样本 20 分钟），留给实验室排队"]
+    assert en["adjusted"] == [
+        "370202004 云南路街道: starts at 07:30, 90 min after the city, so that its samples do not reach lab L1 with the "
+        "others' (staggered); its samples reach the lab 6 min inside the age limit (its home-visit samples 20), which "
+        "leaves that time for the lab's queue"]
+    assert city_tables(PLAN, "zh", 360)["adjusted"] == []  # nothing changed
+
+
 def test_city_workbook_cells():
     tables = city_tables(PLAN, "en")
     data = city_xlsx(tables, "测试市", "2022-04-02", "en")
