@@ -107,10 +107,10 @@ def plan_slots(unit: str, open_: int, rate_per_hour: float, room: int, slot_min:
     """
     per_slot = rate_per_hour * slot_min / 60
 
-    def grid() -> Iterator[tuple[int, int, float, float, int]]:
+    def grid() -> Iterator[tuple[int, int, float, float, int, float]]:
         k = 0
         while True:
-            yield open_ + k * slot_min, open_ + (k + 1) * slot_min, per_slot, math.inf, 0
+            yield open_ + k * slot_min, open_ + (k + 1) * slot_min, per_slot, math.inf, 0, math.inf
             k += 1
 
     slots, _ = _fill(unit, grid(), room, slot_min, parts,
@@ -142,7 +142,10 @@ def plan_slots_mu(unit: str, t0: int, mu: np.ndarray, room: int, slot_min: int, 
     Slots run from the start of each span in which the unit samples
     (:func:`open_periods`), the last one cut short at the span's end; a slot
     takes no more than the unit can still sample before that span ends, so
-    nobody waits through a closed hour.
+    nobody waits through a closed hour.  The last slot before a closed hour
+    also takes no more than arrive evenly without outpacing the unit in its
+    last minutes (a sampler leaving a little before the others): its people
+    are all sampled by the span's end, none wait for the next day.
 
     Returns
     -------
@@ -156,12 +159,20 @@ def plan_slots_mu(unit: str, t0: int, mu: np.ndarray, room: int, slot_min: int, 
         a, b = max(a, t0), min(b, t0 + len(mu))
         return float(cum[b - t0] - cum[a - t0]) if b > a else 0.0
 
-    def grid() -> Iterator[tuple[int, int, float, float, int]]:
+    def evenly(a: int, b: int) -> float:
+        # most people arriving evenly over [a, b) with none waiting at b: those arriving from each minute j on
+        # are sampled by b (Lindley's recursion at b, past its first term, which ``rest`` bounds)
+        return min((sampled(j, b) * (b - a) / (b - j) for j in range(a + 1, b)), default=math.inf)
+
+    def grid() -> Iterator[tuple[int, int, float, float, int, float]]:
         for n, (a, b) in enumerate(periods):
             for start in range(a, b, slot_min):
                 # before a closed hour, a person's margin: a desk that ran dry for a moment leaves nobody waiting
-                margin = 1.0 if n < len(periods) - 1 else 0.0
-                yield start, min(start + slot_min, b), sampled(start, start + slot_min), sampled(start, b) - margin, n
+                closed = n < len(periods) - 1
+                margin = 1.0 if closed else 0.0
+                most = evenly(start, b) if closed and start + slot_min >= b else math.inf
+                yield (start, min(start + slot_min, b), sampled(start, start + slot_min), sampled(start, b) - margin,
+                       n, most)
 
     peak = max((sampled(s, s + slot_min) for a, b in periods for s in range(a, b, slot_min)), default=0.0)
     target = int(min(room / 4, peak * 60 / slot_min / 4)) if target_queue is None else target_queue
@@ -180,10 +191,10 @@ def end_last_slot_when_ready(slots: list[Slot], t0: int, mu: np.ndarray) -> list
     return slots
 
 
-def _fill(unit: str, grid: Iterator[tuple[int, int, float, float, int]], room: int, slot_min: int,
+def _fill(unit: str, grid: Iterator[tuple[int, int, float, float, int, float]], room: int, slot_min: int,
           parts: list[GridPart], target_queue: int) -> tuple[list[Slot], int]:
-    """Fill slots ``(start, end, people it samples, people its span can still sample from its start, span)`` in
-    order."""
+    """Fill slots ``(start, end, people it samples, people its span can still sample from its start, span, most
+    people it may take)`` in order."""
     out: list[Slot] = []
     slot = next(grid, None)
     q, arrivals = 0.0, 0.0  # queue at the slot's start, arrivals so far in it
@@ -195,10 +206,10 @@ def _fill(unit: str, grid: Iterator[tuple[int, int, float, float, int]], room: i
         while left > 0:
             if slot is None:
                 return out, left + sum(p.people for p in parts[n + 1:])
-            start, end, per_slot, rest, span = slot
+            start, end, per_slot, rest, span, most = slot
             # most this slot can still take: the queue at its end stays at the target, the peak (at the end
             # when arrivals outpace sampling) within the room, and everyone is sampled before the span ends
-            cap = math.floor(min(per_slot + target_queue, per_slot + room, rest) - q - arrivals + 1e-9)
+            cap = math.floor(min(min(per_slot + target_queue, per_slot + room, rest) - q, most) - arrivals + 1e-9)
             if cap <= 0 or (left > cap and cap < min(20, part.people, per_slot / 2)):
                 # full, or room for only a handful (of a slow unit's slot, under half of it): the next slot; the
                 # queue carries over within a span
