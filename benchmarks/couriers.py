@@ -12,8 +12,9 @@ given) and the age limit, the fleet and sample rules verify breaks, and the vehi
 against their proven minimum.  Xiagezhuang is also planned as ``natplan compare --vary interval=30`` plans it
 (strict 30-minute loops, with the vehicles they need), and with a lab testing 1,000 tubes an hour (its queue
 counted).  A city file is planned township by township (``natplan plan CITY --no-township-print``); each
-township says whether it is within its own fleet, or how many vehicles it lacks for a 60-minute cadence.  Ends
-with a summary line.
+township says whether it is within its own fleet, or how many vehicles it lacks for a 60-minute cadence, and
+the city its oldest sample at test in the labs' shared queues (after later starts and minutes kept for the
+queue, :mod:`natplan.scheduler.city`).  Ends with a summary line.
 """
 
 from __future__ import annotations
@@ -98,18 +99,23 @@ def city(path: Path, workers: int) -> dict:
     wall = time.perf_counter() - t0
     names = {t.id: t.name for t in loaded.city.townships}
     problems: dict[str, list] = {row.id: list(row.problems) for row in (out.plan.townships if out.plan else [])}
+    rows = {row.id: row for row in (out.plan.townships if out.plan else [])}
     within = lacking = other = 0
-    worst = 0.0
     print(f"\n{path.name}: {len(names)} townships, planned in {wall:.0f} s wall")
     for tid, name in names.items():
         raw = (out.files or {}).get(f"townships/{tid}/plan.json")
         if raw is not None:
             p = Plan.model_validate_json(raw)
             f = p.routing.fleet
-            worst = max(worst, p.routing.shuttles.worst_age_min)
             within += 1
+            row = rows[tid]
+            late = f", starts {row.start_delay_min} min later" if row.start_delay_min else ""
+            kept = (f", keeps {row.shared_queue_min or 0}/{row.shared_queue_home_min or row.shared_queue_min or 0} min "
+                    "for the lab's queue") if row.shared_queue_min or row.shared_queue_home_min else ""
             print(f"  {tid} {name:<8} within its fleet: {f.used} / {f.available} vehicles, units {_intervals(f)}, "
-                  f"worst age {p.routing.shuttles.worst_age_min:.0f} min, strict needs {f.strict_needed}")
+                  f"worst age {p.routing.shuttles.worst_age_min:.0f} min on its own, "
+                  f"{row.worst_age_at_test_min:.0f} at test in its lab's shared queue{late}{kept}, "
+                  f"strict needs {f.strict_needed}")
             continue
         mine = problems.get(tid, [])
         fleet = [e for e in mine if e.code in ("fleet_short", "unit_unreachable", "shuttles_too_rare")]
@@ -119,7 +125,12 @@ def city(path: Path, workers: int) -> dict:
         else:
             other += 1
             print(f"  {tid} {name:<8} not planned (not the fleet): {mine[0].problem if mine else '?'}")
-    return {"townships": len(names), "within": within, "lacking": lacking, "other": other, "worst": worst}
+    over = [lab.lab for lab in out.plan.labs if lab.tubes_per_hour_needed is not None] if out.plan else []
+    limit = loaded.city.parameters.sample_age_limit_min
+    worst = out.plan.kpis.worst_sample_age_min if out.plan else None
+    print(f"  oldest sample at test {worst:.1f} min (limit {limit}); labs over the limit: {', '.join(over) or 'none'}")
+    return {"townships": len(names), "within": within, "lacking": lacking, "other": other, "worst": worst,
+            "limit": limit, "over": len(over), "staggered": sum(1 for r in rows.values() if r.start_delay_min)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,8 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         line += f"strict 30 min needs {strict['used']} vehicles vs proven minimum {strict['proven']}"
     if c is not None:
         line += (f"; {args.city.name}: {c['within']}/{c['townships']} townships within their fleet, "
-                 f"{c['lacking']} lacking vehicles, {c['other']} not planned for other reasons, worst age "
-                 f"{c['worst']:.0f} min")
+                 f"{c['lacking']} lacking vehicles, {c['other']} not planned for other reasons, oldest sample "
+                 f"at test {c['worst']:.0f} / {c['limit']} min in the labs' shared queues ({c['over']} lab(s) over, "
+                 f"{c['staggered']} townships started later)")
     print(line)
     return 0
 

@@ -795,6 +795,13 @@ def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, TownshipOutco
         if lab.tubes > lab.capacity_tubes:
             warnings.append(f"lab {lab.lab} {lab.name} receives {lab.tubes:,} tubes, more than the "
                             f"{lab.capacity_tubes:,} it tests in the round")
+        missing = [row for row in rows if row.lab == lab.lab and not row.planned]
+        if missing:  # their tubes will join the queue once they can be planned
+            tubes = sum(planned_tubes(t, p.pooling_ratio) for t in city.townships if t.id in {r.id for r in missing})
+            warnings.append(f"lab {lab.lab} {lab.name}: its queue counts the {len(lab.townships) - len(missing)} "
+                            f"township(s) planned; the {len(missing)} not planned ({', '.join(r.name for r in missing)}"
+                            f") would add about {tubes:,} tubes to it, and its samples' ages at test are not known "
+                            "until they are planned")
     return CityPlan(city=city.name, city_sha256=loaded.digest, seed=p.seed, natplan_version=version,
                     townships=rows, labs=labs, districts=districts, kpis=kpis, warnings=warnings, problems=problems)
 

@@ -138,8 +138,8 @@ def adjustments(plan: CityPlan, start: int, lang: str = "zh") -> list[str]:
             parts.append(f"{at} 开始，比全市晚 {r.start_delay_min} 分钟，错峰送检实验室 {r.lab}" if lang == "zh" else
                          f"starts at {at}, {r.start_delay_min} min after the city, so that its samples do not reach "
                          f"lab {r.lab} with the others' (staggered)")
-        if r.shared_queue_min or r.shared_queue_home_min:
-            m, home = r.shared_queue_min or 0, r.shared_queue_home_min
+        m, home = r.shared_queue_min, r.shared_queue_home_min
+        if m:
             if lang == "zh":
                 more = f"（入户样本 {home} 分钟）" if home else ""
                 parts.append(f"样本送达实验室时距时限至少还有 {m} 分钟{more}，留给实验室排队")
@@ -147,6 +147,10 @@ def adjustments(plan: CityPlan, start: int, lang: str = "zh") -> list[str]:
                 more = f" (its home-visit samples {home})" if home else ""
                 parts.append(f"its samples reach the lab {m} min inside the age limit{more}, which leaves that time "
                              "for the lab's queue")
+        elif home:
+            parts.append(f"入户样本送达实验室时距时限至少还有 {home} 分钟，留给实验室排队" if lang == "zh" else
+                         f"its home-visit samples reach the lab {home} min inside the age limit, which leaves that "
+                         "time for the lab's queue")
         out.append(f"{r.id} {r.name}：" + "；".join(parts) if lang == "zh" else f"{r.id} {r.name}: " + "; ".join(parts))
     return out
 

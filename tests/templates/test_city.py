@@ -81,6 +81,9 @@ def test_townships_started_later_and_minutes_kept_for_a_lab_queue_are_shown():
         "others' (staggered); its samples reach the lab 6 min inside the age limit (its home-visit samples 20), which "
         "leaves that time for the lab's queue"]
     assert city_tables(PLAN, "zh", 360)["adjusted"] == []  # nothing changed
+    home = PLAN.townships[0].model_copy(update={"shared_queue_home_min": 4})  # home-visit samples only
+    plan = PLAN.model_copy(update={"townships": [home, PLAN.townships[1]]})
+    assert city_tables(plan, "zh", 360)["adjusted"] == ["370202004 云南路街道：入户样本送达实验室时距时限至少还有 4 分钟，留给实验室排队"]
 
 
 def test_city_workbook_cells():
