@@ -337,13 +337,7 @@ class _Context:
                           [z.interval_min for z in s.zones] + list(s.fleet.longer_intervals))
             lack = self.lacking(cadence, best.queue_min)
             first = min(c.dispatch.short, key=lambda t: (t.start, t.zone))
-            out.append(Explanation(
-                where="town", problem=f"the town lacks {lack} vehicle(s) for a {cadence}-minute cadence: with lending, "
-                                      f"moves, longer intervals and relays as the scenario allows, {c.short} run(s) "
-                                      f"still have no vehicle (the first in zone {first.zone})",
-                fix=f"add {lack} vehicle(s) to the station or the zones, or allow more of fleet's options",
-                code="fleet_short", params={"lack": str(lack), "runs": str(c.short), "zone": first.zone,
-                                            "cadence": str(cadence)}))
+            out.append(fleet_short(lack, c.short, first.zone, cadence))
         return out
 
     def _alone_s(self, unit: str) -> int:
@@ -407,6 +401,40 @@ class _Context:
                                        f"{lp.depart % 60:02d} carries {boxes} boxes, it holds {cap}",
                                        fix="give the zone a bigger vehicle, or collect more often"))
         return out
+
+
+def fleet_short(lack: int, runs: int, zone: str, cadence: int) -> Explanation:
+    """The town lacks ``lack`` vehicles for a ``cadence``-minute cadence: ``runs`` runs have none, the first in
+    ``zone``."""
+    return Explanation(
+        where="town", problem=f"the town lacks {lack} vehicle(s) for a {cadence}-minute cadence: with lending, "
+                              f"moves, longer intervals and relays as the scenario allows, {runs} run(s) "
+                              f"still have no vehicle (the first in zone {zone})",
+        fix=f"add {lack} vehicle(s) to the station or the zones, or allow more of fleet's options",
+        code="fleet_short", params={"lack": str(lack), "runs": str(runs), "zone": zone, "cadence": str(cadence)})
+
+
+def merge_days(problems: list[Explanation]) -> list[Explanation]:
+    """The couriers' problems of a round planned day by day, each said once: the same explanation on several days
+    once, and the vehicles the town lacks once, as many as its worst day lacks, with every day's runs counted
+    (the first day's zone and cadence named).
+
+    >>> merge_days([fleet_short(2, 8, "Z1", 60), fleet_short(1, 4, "Z2", 60)])[0].problem[:48]
+    'the town lacks 2 vehicle(s) for a 60-minute cade'
+    >>> merge_days([fleet_short(2, 8, "Z1", 60), fleet_short(1, 4, "Z2", 60)])[0].params["runs"]
+    '12'
+    """
+    out: list[Explanation] = []
+    short = [e for e in problems if e.code == "fleet_short"]
+    for e in problems:
+        if e.code == "fleet_short":
+            if e is short[0]:
+                out.append(fleet_short(max(int(x.params["lack"]) for x in short),
+                                       sum(int(x.params["runs"]) for x in short), e.params["zone"],
+                                       int(e.params["cadence"])))
+        elif e not in out:
+            out.append(e)
+    return out
 
 
 def _disruption(c: Collection) -> tuple:

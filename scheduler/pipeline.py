@@ -18,7 +18,7 @@ from natplan.models.clock import format_clock as hm
 from natplan.models.loader import LoadedScenario
 from natplan.models.plan import Assignment, Explanation, Kpis, Plan, SolverStats, Staffing
 from natplan.models.summary import summarize
-from natplan.routing.couriers import plan_couriers
+from natplan.routing.couriers import merge_days, plan_couriers
 from natplan.routing.home import plan_home_visits
 from natplan.scheduler.budget import DEFAULT_TIME_LIMIT
 from natplan.scheduler.days import day_services, join_routings
@@ -127,7 +127,7 @@ def plan_round(loaded: LoadedScenario, seed: int | None = None, time_limit: floa
     routing = join_routings([c.routing for c in couriers])
     for c in couriers:
         warnings += [w for w in c.warnings if w not in warnings]
-        problems += [e for e in c.problems if e not in problems]
+    problems += [e for e in merge_days([e for c in couriers for e in c.problems]) if e not in problems]
     for d in r.days:
         if d.peak_queue > s.units[[u.id for u in s.units].index(d.unit)].waiting_room + 1e-6:
             problems.append(Explanation(where=d.unit, problem=f"queue {d.peak_queue:.0f} passes the waiting room",

@@ -258,3 +258,19 @@ def test_units_out_of_reach_because_the_shuttles_leave_too_rarely_are_said_once_
     res, plan = planned(s)
     assert res.problems == [] and verified(s, plan) == []
     assert res.routing.shuttles.vehicles == ["V1", "V2"] and res.routing.shuttles.worst_age_min <= 240
+
+
+def test_the_vehicles_a_town_lacks_on_several_days_are_said_once():
+    """A round planned day by day: each day's couriers say what they lack.  The plan says it once: the most any day
+    lacks (the same vehicles serve every day), every day's runs without a vehicle, the first day's zone."""
+    from natplan.models.plan import Explanation
+    from natplan.routing.couriers import fleet_short, merge_days
+
+    far = Explanation(where="U1", problem="unit U1 cannot be collected", code="unit_unreachable")
+    got = merge_days([fleet_short(2, 8, "Z1", 60), far, fleet_short(3, 4, "Z2", 60), far])
+    assert [(e.code, e.params.get("lack"), e.params.get("runs")) for e in got] == [
+        ("fleet_short", "3", "12"), ("unit_unreachable", None, None)]
+    assert got[0].problem == ("the town lacks 3 vehicle(s) for a 60-minute cadence: with lending, moves, longer "
+                              "intervals and relays as the scenario allows, 12 run(s) still have no vehicle (the first "
+                              "in zone Z1)")
+    assert merge_days([far]) == [far]
