@@ -200,6 +200,11 @@ def verify_city(city: City, plan: dict, folder: Path) -> list[str]:
                            "city plan says (the city's start, or later when it is staggered)")
             if s.parameters.deadline != p.deadline or s.parameters.round_days != p.round_days:
                 out.append(f"{where}: its scenario's deadline is not the city's")
+        for field in ("shared_queue_min", "shared_queue_home_min"):  # what the overview lists must be what it did
+            if getattr(s.lab, field) != r.get(field):
+                have, said = (f"{v} min" if v else "none" for v in (getattr(s.lab, field), r.get(field)))
+                out.append(f"{where}: its scenario keeps {have} for the lab's queue (lab.{field}), the city plan "
+                           f"says {said}")
         people += s.people
         tplan = json.loads(pbytes)
         out += [f"{where}: {v}" for v in verify(s, tplan)]

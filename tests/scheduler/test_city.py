@@ -286,6 +286,16 @@ def test_a_planted_start_is_named_by_verify(fast, tmp_path, delay, expected):
     assert verify_city(loaded.city, plan, tmp_path) == [expected]
 
 
+def test_planted_minutes_kept_for_the_queue_are_named_by_verify(fast, tmp_path):
+    """The minutes a township keeps for its lab's queue, as the city plan lists them, are its scenario's."""
+    loaded, out = fast
+    plan = write_city(out, tmp_path)
+    plan["townships"][2]["shared_queue_home_min"] = 15
+    assert verify_city(loaded.city, plan, tmp_path) == [
+        "township 370202007 江苏路街道: its scenario keeps none for the lab's queue (lab.shared_queue_home_min), the "
+        "city plan says 15 min"]
+
+
 def test_a_planted_slow_lab_is_named_by_verify(fast, tmp_path):
     """The plan made for labs of 1,000 tubes an hour, checked against a city file whose L1 tests 300: L1's queue
     (1,505 tubes from 3 townships) pushes samples over the limit, and verify names the lab, townships and ages."""
