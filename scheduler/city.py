@@ -630,8 +630,9 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None,
         late = stagger(lab_batches(city, choice.lab, results), tph, limit,
                        {tid: _slack(p, r.kpis.finish) for tid, r in results.items() if r.kpis is not None})
         if late:
-            again({tid: choice.lab[tid] for tid in late}, {tid: why.format(choice.lab[tid]) for tid in late},
-                  delay=late, better=True)
+            again({tid: choice.lab[tid] for tid in late},  # not only the townships over: the lab's queue is
+                  {tid: f"the queue at lab {choice.lab[tid]} made samples older than {limit} min when tested"
+                   for tid in late}, delay=late, better=True)  # all of theirs
         # 2. the townships still over the limit plan their samples to reach it younger by what they were over
         #    (again if the queue, with their new shuttles, still breaks it)
         for _ in range(RESERVE_ROUNDS):

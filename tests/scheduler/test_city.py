@@ -175,11 +175,12 @@ def test_a_shared_lab_kept_by_a_later_start_and_a_lab_too_slow_is_a_problem_with
 
     loaded, out = pooled
     plan = write_city(out, tmp_path)
-    why = "the queue at lab L2 made its samples older than 240 min when tested; planned again at lab L2 市北区检测实验室"
+    why = "the queue at lab L2 made {}samples older than 240 min when tested; planned again at lab L2 市北区检测实验室"
     assert out.plan.warnings[:2] == [
-        (f"township 370202005 中山路街道: {why}, starting 60 min after the round's start (07:00 instead of 06:00), so "
-         "that its samples do not reach the lab with the others' (错峰)"),
-        f"township 370202005 中山路街道: {why}, keeping 6 min of the 240-min age limit for the lab's shared queue"]
+        (f"township 370202005 中山路街道: {why.format('')}, starting 60 min after the round's start (07:00 instead of "
+         "06:00), so that its samples do not reach the lab with the others' (错峰)"),
+        (f"township 370202005 中山路街道: {why.format('its ')}, keeping 6 min of the 240-min age limit for the lab's "
+         "shared queue")]
     assert out.plan.warnings[2].startswith("township 370202004 云南路街道: the queue at lab L1 made its samples older "
                                            "than 240 min when tested; planned again at lab L1 its shuttles counting 40 "
                                            "of the lab's 40 tubes an hour, it could not be (the lab tests 40 tubes an hour")
