@@ -58,6 +58,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "waiting_room": ("候检区容量", "waiting room"),
     "worst_age": ("样本最长送达时间", "Worst sample age"),
     "age_limit": ("时限", "limit"),
+    "kept_for_queue": ("（其中 {n} 分钟留给共用实验室排队{home}）", " ({n} of them kept for the shared lab's queue{home})"),
+    "kept_home": ("，入户样本 {n} 分钟", "; {n} for home-visit samples"),
     "courier_vehicles": ("收样车辆（需要 / 现有）", "Courier vehicles (needed / on hand)"),
     "lower_bound": ("下界", "lower bound"),
     "shuttle_vehicles": ("转运车辆（使用 / 现有）", "Shuttle vehicles (used / on hand)"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from natplan.models.plan import Plan
-from natplan.models.scenario import Scenario
+from natplan.models.scenario import Scenario, age_limit_min
 from natplan.templates.i18n import t
 from natplan.templates.messages import warning_text
 from natplan.templates.views import Index, destination, fleet_notes, hm, instruction, load_label
@@ -94,7 +94,7 @@ def route_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = Non
         "depart": hm(x.depart), "arrive": hm(x.arrive), "back": hm(x.back),
         "tubes": x.tubes, "boxes": x.boxes, "load": load_label(x.tubes, x.boxes, lang),
         "oldest": hm(x.oldest_swab), "age": f"{x.worst_age_min:.0f}",
-        "late": x.worst_age_min > scenario.parameters.sample_age_limit_min,
+        "late": x.worst_age_min > age_limit_min(scenario),
     } for n, x in enumerate(sorted(sh.trips, key=lambda x: (x.depart, x.vehicle)), 1)]
     order = list(station_vehicles)
     used = sorted({x["vehicle"] for x in trips}, key=lambda v: (order.index(v) if v in order else len(order), v))

@@ -30,7 +30,7 @@ from typing import Any
 
 from natplan.models.clock import format_clock
 from natplan.models.plan import Plan
-from natplan.models.scenario import ROLE_ZH, Role, Scenario
+from natplan.models.scenario import ROLE_ZH, Role, Scenario, age_limit_min
 from natplan.templates.i18n import LABELS, t
 from natplan.templates.messages import method_text, warning_text
 
@@ -292,7 +292,7 @@ def overview_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = 
         ("groups_used", f"{k.groups_used} / {len(s.groups)}", ""),
         ("peak_queue", f"{k.peak_queue:.0f}", f"{t('waiting_room', lang)} ≤ {min(u.waiting_room for u in s.units)}"),
         ("worst_age", "" if k.worst_sample_age_min is None else f"{k.worst_sample_age_min:.0f} {mins}",
-         f"{t('age_limit', lang)} {p.sample_age_limit_min} {mins}"),
+         f"{t('age_limit', lang)} {p.sample_age_limit_min} {mins}" + _kept_for_queue(s, lang)),
         ("courier_vehicles", f"{k.courier_vehicles or 0} / {available}", ""),
         ("shuttle_vehicles", f"{sh.vehicles_used} / {len(s.station.vehicles)}",
          t("every_min", lang).format(n=sh.cadence_min)),
@@ -300,7 +300,7 @@ def overview_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = 
         ("walk_max", f"{k.walk_max_m:,.0f} {metres}", f"≤ {p.max_walk_m:,} {metres}"),
     ]
     alerts = {"courier_vehicles": (k.courier_vehicles or 0) > available or bool(fleet_use and fleet_use.extra),
-              "worst_age": (k.worst_sample_age_min or 0) > p.sample_age_limit_min}
+              "worst_age": (k.worst_sample_age_min or 0) > age_limit_min(s)}
     kpis = [{"label": t(key, lang), "value": value, "note": note, "alert": alerts.get(key, False)}
             for key, value, note in rows]
     fleet = fleet_view(plan, scenario, lang)
@@ -319,6 +319,16 @@ def overview_view(plan: Plan, scenario: Scenario, lang: str, ix: Index | None = 
             } for v in visits]})
     return {"headline": headline_times(plan, scenario, lang), "kpis": kpis, "timetable": timetable,
             "warnings": [warning_text(w, lang, i) for i, w in enumerate(plan.warnings)], "fleet": fleet}
+
+
+def _kept_for_queue(s: Scenario, lang: str) -> str:
+    """What of the age limit a township keeps for a lab it shares with others (set by the city), in words; ""
+    when nothing."""
+    every, home = s.lab.shared_queue_min or 0, s.lab.shared_queue_home_min or 0
+    if not every and not home:
+        return ""
+    more = t("kept_home", lang).format(n=home) if home > every else ""
+    return t("kept_for_queue", lang).format(n=every, home=more)
 
 
 # ------------------------------------------------------------------ the courier fleet

@@ -128,6 +128,20 @@ def test_overview_kpis(tiny, plan):
     assert view["warnings"] == []
 
 
+def test_overview_says_what_of_the_age_limit_a_township_keeps_for_a_shared_lab(tiny, plan):
+    """A city that planned the town keeping minutes of the limit for its lab's shared queue: the sample-age row says
+    so, and the plan's worst age is measured against what is left."""
+    def kept(every, home):
+        lab = tiny.scenario.lab.model_copy(update={"shared_queue_min": every, "shared_queue_home_min": home})
+        view = overview_view(plan, tiny.scenario.model_copy(update={"lab": lab}), "zh")
+        return next(k for k in view["kpis"] if k["label"] == "样本最长送达时间")
+
+    assert kept(None, None)["note"] == "时限 240 分钟"
+    assert kept(20, 45)["note"] == "时限 240 分钟（其中 20 分钟留给共用实验室排队，入户样本 45 分钟）"
+    worst = plan.kpis.worst_sample_age_min
+    assert kept(int(240 - worst) + 1, None)["alert"] and not kept(int(240 - worst) - 1, None)["alert"]
+
+
 def test_notes_page_has_the_solver_figures_in_words(tiny, plan):
     rows = {r["label"]: (r["value"], r["note"]) for r in notes_view(plan, tiny.scenario, "zh")["rows"]}
     assert rows["分配求解差距"][1] == "整数规划求解（大邻域搜索）"
