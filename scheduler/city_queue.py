@@ -231,10 +231,13 @@ STAGGER_STEP_MIN = 30
 """Townships start later in steps of this many minutes (:func:`stagger`)."""
 STAGGER_MOST_MIN = 360
 """The latest a township is asked to start, after the round's start (six hours)."""
+STAGGER_MARGIN_MIN = 15
+"""Later starts aim this far under the age limit (their shuttles are estimated until planned again); below it, the
+least delay is best."""
 
 
 def stagger(batches: dict[str, list[Batch]], tubes_per_hour: dict[str, int], limit: float,
-            slack: dict[str, float]) -> dict[str, int]:
+            slack: dict[str, float], margin: float = STAGGER_MARGIN_MIN) -> dict[str, int]:
     """Later starts for townships at a lab over the limit (错峰): minutes each should start after the round's
     start so that their peaks do not all reach the lab at once.
 
@@ -242,8 +245,9 @@ def stagger(batches: dict[str, list[Batch]], tubes_per_hour: dict[str, int], lim
     samples as old on arrival): an estimate until it is planned again.  For each lab whose queue breaks the
     limit, the delays (multiples of :data:`STAGGER_STEP_MIN`, at most :data:`STAGGER_MOST_MIN` and the
     township's ``slack``) are chosen township by township, in the batches' order, each the one that makes the
-    oldest sample at test youngest (then the fewest tube-minutes over the limit, then the least delay), over
-    and over until none changes.  A lab where no delay helps gets none.
+    oldest sample at test youngest, down to ``margin`` under the limit (then the fewest tube-minutes over the
+    limit, then the least delay in all: a later start makes the township finish later), over and over until none
+    changes.  A lab where no delay helps gets none.
 
     Parameters
     ----------
@@ -253,6 +257,8 @@ def stagger(batches: dict[str, list[Batch]], tubes_per_hour: dict[str, int], lim
         ``sample_age_limit_min``.
     slack
         By township: the most minutes it may start later and still finish within the days it takes.
+    margin
+        Minutes under the limit below which a younger oldest sample is worth no more delay.
 
     Returns
     -------
@@ -284,7 +290,7 @@ def stagger(batches: dict[str, list[Batch]], tubes_per_hour: dict[str, int], lim
                      for b in bs]
             rp = replay(moved, tubes_per_hour[lab])
             over = sum(b.tubes * max(0.0, a - limit) for b, a in zip(moved, rp.ages))
-            return round(rp.worst or 0.0, 6), round(over, 3), sum(d.values())
+            return max(round(rp.worst or 0.0, 6), limit - margin), round(over, 3), sum(d.values())
 
         now = {t: 0 for t in tids}
         first = key(now)

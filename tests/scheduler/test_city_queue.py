@@ -100,18 +100,19 @@ TWO_AT_ONCE = [Batch(t, 480 + 60 * k, 300, 380 + 60 * k) for t in "AB" for k in 
 A's first batch is tested at 10:00, B's at 11:00, A's second at 12:00 and B's at 13:00 (280 min after 08:20)."""
 
 
-@pytest.mark.parametrize("slack, delays, worst", [
-    ({"A": 600, "B": 600}, {"A": 120}, 160.0),  # each waits only its own hour: 160 min
-    ({"A": 60, "B": 0}, {"A": 60}, 220.0),  # A may start at most an hour later: B's second batch waits for A's first
-    ({"A": 0, "B": 0}, {}, 280.0),  # neither may start later
+@pytest.mark.parametrize("slack, margin, delays, worst", [
+    ({"A": 600, "B": 600}, 40, {"A": 120}, 160.0),  # each waits only its own hour: 160 min
+    ({"A": 600, "B": 600}, 10, {"A": 90}, 190.0),  # 10 min under the limit is enough: the least delay that gets there
+    ({"A": 60, "B": 0}, 40, {"A": 60}, 220.0),  # A may start an hour later at most: B's second batch waits for A's first
+    ({"A": 0, "B": 0}, 40, {}, 280.0),  # neither may start later
 ])
-def test_later_starts_known_answer(slack, delays, worst):
+def test_later_starts_known_answer(slack, margin, delays, worst):
     from dataclasses import replace
 
     from natplan.scheduler.city_queue import stagger
 
     assert replay(TWO_AT_ONCE, 300).worst == 280.0
-    got = stagger({"L": TWO_AT_ONCE}, {"L": 300}, 200, slack)
+    got = stagger({"L": TWO_AT_ONCE}, {"L": 300}, 200, slack, margin)
     assert got == delays
     moved = [replace(b, arrive=b.arrive + got.get(b.township, 0), oldest_swab=b.oldest_swab + got.get(b.township, 0))
              for b in TWO_AT_ONCE]
