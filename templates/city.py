@@ -18,7 +18,7 @@ LABELS = {
     "zh": {
         "title": "全市核酸检测计划总览", "printed": "打印时间", "round": "本轮时间", "kpis": "全市指标",
         "map_caption": "各镇街完成时间（颜色越深越晚；▲ 检测实验室）。", "by_district": "分区指标",
-        "labs": "检测实验室负荷", "by_township": "各镇街", "problems": "未能排出的镇街", "finish": "完成时间",
+        "labs": "检测实验室负荷", "by_township": "各镇街", "problems": "问题（镇街与实验室）", "finish": "完成时间",
         "people": "人数", "townships": "镇街", "planned": "已排", "units": "开放检测点", "groups": "检测组",
         "city_finish": "采样完成", "bound": "通量下限", "ratio": "完成/下限", "age": "样本最长时长(分)",
         "couriers": "收样车", "shuttles": "转运车", "tubes": "试管", "lab_done": "检测完成",
@@ -30,7 +30,7 @@ LABELS = {
     "en": {
         "title": "City testing plan — overview", "printed": "Printed", "round": "Round", "kpis": "City KPIs",
         "map_caption": "Finish time by township (darker is later; ▲ labs).", "by_district": "By district",
-        "labs": "Lab load", "by_township": "Townships", "problems": "Townships that could not be planned",
+        "labs": "Lab load", "by_township": "Townships", "problems": "Problems (townships and labs)",
         "finish": "Finish", "people": "People", "townships": "Townships", "planned": "Planned",
         "units": "Units open", "groups": "Groups", "city_finish": "Sampling done", "bound": "Throughput bound",
         "ratio": "Finish / bound", "age": "Worst sample age (min)", "couriers": "Courier vans",
