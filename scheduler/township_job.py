@@ -164,6 +164,14 @@ def _township_job(job: TownshipJob) -> TownshipOutcome:
     if outcome.plan is None:
         return TownshipOutcome(t.id, files, digest, warnings=warnings, problems=list(outcome.problems))
     plan = outcome.plan
+    if job.start_delay_min:  # the township's own set says why it starts later than the city
+        from natplan.models.clock import format_clock as hm
+
+        p = city.parameters
+        plan = plan.model_copy(update={"warnings": plan.warnings + [
+            f"the city starts this township {job.start_delay_min} min after its start ({hm(scenario.parameters.start)} "
+            f"instead of {hm(p.start)}), so that lab {lab.id}'s queue, shared with other townships, keeps the "
+            f"{p.sample_age_limit_min}-min age limit"]})
     files["plan.json"] = pj = plan_json(plan)
     if job.render:
         from natplan.templates.outputs import render_outputs

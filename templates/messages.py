@@ -36,6 +36,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(code, re.compile(rx)) for code,
     ("relief", r"^group (?P<group>\S+) (?P<name>.+?) is at work (?P<start>\S+)–(?P<end>\S+) \((?P<hours>[\d.]+) h\), "
                r"more than the (?P<limit>[\d.]+) h a person may: its members work in (?P<shifts>\d+) shifts, "
                r"handing over at (?P<handovers>.+)$"),
+    ("staggered", r"^the city starts this township (?P<delay>\d+) min after its start \((?P<at>\S+) instead of "
+                  r"(?P<was>\S+)\), so that lab (?P<lab>\S+)'s queue, shared with other townships, keeps the "
+                  r"(?P<limit>\d+)-min age limit$"),
     # scenario checks, as the loader formats them: "FILE:LINE: warning: PATH: message"
     ("unit_window", r"^(?:.*?: )?(?:warning: )?(?:\S+: )?unit (?P<unit>\S+) window (?P<open>\S+)–(?P<close>\S+) lies "
                     r"outside the round (?P<start>\S+)–(?P<end>\S+); only the part inside is used$"),
@@ -74,6 +77,10 @@ WARNINGS: dict[str, tuple[str, str]] = {
                     "is used"),
     "group_role": ("检测组 {group} 没有{role}，它驻守的检测单元将缺这一岗位",
                    "group {group} has no {role}; a unit it staffs will lack one"),
+    "staggered": ("全市错峰：本镇街比全市晚 {delay} 分钟开始（{at}，全市 {was}），使与其他镇街共用的实验室 {lab} 排队后，"
+                  "样本仍在 {limit} 分钟时限内检测",
+                  "the city starts this township {delay} min after its start ({at} instead of {was}), so that lab "
+                  "{lab}'s queue, shared with other townships, keeps the {limit}-min age limit"),
     "unknown": ("第 {n} 条提醒（见 plan.json 的 warnings[{i}]）", "{text}"),
 }
 

@@ -189,6 +189,14 @@ def test_a_shared_lab_kept_by_a_later_start_and_a_lab_too_slow_is_a_problem_with
     assert "  start: 07:00\n" in text and "  shared_queue_min: 6\n" in text
     row = plan["townships"][1]
     assert (row["start_delay_min"], row["shared_queue_min"], row["shared_queue_home_min"]) == (60, 6, None)
+    # the township's own plan says why it starts later, in the set's language
+    from natplan.templates.messages import warning_text
+
+    said = json.loads((tmp_path / "townships" / "370202005" / "plan.json").read_text())["warnings"][-1]
+    assert said == ("the city starts this township 60 min after its start (07:00 instead of 06:00), so that lab L2's "
+                    "queue, shared with other townships, keeps the 240-min age limit")
+    assert warning_text(said, "zh") == ("全市错峰：本镇街比全市晚 60 分钟开始（07:00，全市 06:00），使与其他镇街共用的实验室 L2 "
+                                        "排队后，样本仍在 240 分钟时限内检测")
     # the two townships' first shuttles at L2, and the one queue by hand at 200 an hour (10 tubes in 3 min):
     # 9 at 07:05 -> 427.7; 11 at 08:06 -> 489.3; 100 at 09:30 -> 600.0 (swabbed from 06:01: 239 min);
     # 114 at 10:21 -> 655.2 (from 07:01: 234.2 min)
