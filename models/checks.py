@@ -18,7 +18,7 @@ from shapely.prepared import prep
 
 from natplan.models.clock import format_clock as hm
 from natplan.models.problems import Problem, format_loc
-from natplan.models.scenario import MAX_TOWN_PEOPLE, Role, Scenario, age_limit_min
+from natplan.models.scenario import MAX_TOWN_PEOPLE, Role, Scenario, age_limit_min, kept_for_queue_words
 
 
 def unique_ids(s: Scenario, _geometry=None) -> list[Problem]:
@@ -280,9 +280,7 @@ def units_reach_lab_in_time(s: Scenario, _geometry=None, travel: TravelTimes | N
     limit = age_limit_min(s)
     if limit <= 0:
         return []  # shared_queue_leaves_time says so
-    kept = s.parameters.sample_age_limit_min - limit
-    words = f"{limit}-min age limit" + (f" ({s.parameters.sample_age_limit_min} less {kept} kept for the lab's shared "
-                                        "queue)" if kept else "")
+    words = f"{limit}-min age limit" + kept_for_queue_words(s, limit)
     lab = lab_minutes(s) + s.lab.handover_min
     zone_of = {uid: z for z in s.zones for uid in z.units}
     shortest = min((z.interval_min for z in s.zones), default=0)

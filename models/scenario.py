@@ -67,6 +67,7 @@ __all__ = [
     "Zone",
     "age_limit_min",
     "home_age_limit_min",
+    "kept_for_queue_words",
     "seed",
 ]
 
@@ -551,6 +552,18 @@ def age_limit_min(s: Scenario) -> int:
     200
     """
     return s.parameters.sample_age_limit_min - (s.lab.shared_queue_min or 0)
+
+
+def kept_for_queue_words(s: Scenario, limit: int) -> str:
+    """Why ``limit`` is less than the scenario's age limit, for a message: the minutes kept for a shared lab's
+    queue ("" when it is the whole limit).
+
+    >>> s = Scenario.model_construct(parameters=Parameters(), lab=Lab(name="lab", shared_queue_min=40))
+    >>> kept_for_queue_words(s, age_limit_min(s)), kept_for_queue_words(s, 240)
+    (" (240 less 40 kept for the lab's shared queue)", '')
+    """
+    kept = s.parameters.sample_age_limit_min - limit
+    return f" ({s.parameters.sample_age_limit_min} less {kept} kept for the lab's shared queue)" if kept else ""
 
 
 def home_age_limit_min(s: Scenario) -> int:

@@ -53,37 +53,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from natplan.models.city import (
-    City,
-    LoadedCity,
-    Township,
-    lab_window_h,
-    township_origin,
-    tubes_of,
-)
-from natplan.models.city_plan import (
-    CityKpis,
-    CityPlan,
-    DistrictKpis,
-    LabLoad,
-    TownshipResult,
-)
+
+from natplan.models.city import City, LoadedCity, Township, lab_window_h, township_origin, tubes_of
+from natplan.models.city_plan import CityKpis, CityPlan, DistrictKpis, LabLoad, TownshipResult
 from natplan.models.clock import format_clock as hm
 from natplan.models.plan import Explanation
 from natplan.scheduler.budget import CITY_TOWNSHIP_TIME_LIMIT, LAB_TIME_LIMIT
-from natplan.scheduler.city_queue import (
-    EPS,
-    Batch,
-    capacity_needed,
-    lab_queue,
-    over_limit,
-    repair,
-    replay,
-    reserves,
-    shares,
-    stagger,
-)
-from natplan.scheduler.township_job import TownshipJob, TownshipOutcome, township_job
+from natplan.scheduler.city_queue import (EPS, Batch, capacity_needed, lab_queue, over_limit, repair, replay, reserves,
+                                          shares, stagger)
+from natplan.scheduler.labour import DAY
+from natplan.scheduler.township_job import TownshipJob, TownshipOutcome, shared_queue_fields, township_job
 
 # ----------------------------------------------------------------------------------------------- labs
 
@@ -440,16 +419,13 @@ def plan_city(loaded: LoadedCity, *, workers: int = 1, dask: str | None = None,
     return CityOutcome(plan, None if sink else files, problems, warnings, cpu)
 
 
-DAY_MIN = 24 * 60
-
-
 def _slack(p, finish: float | None) -> float:
     """Minutes a township finishing at ``finish`` could start later and still finish on the same day of the round,
     by that day's deadline."""
     if finish is None:
         return 0.0
-    day = max(0, math.ceil((finish - p.deadline) / DAY_MIN))
-    return max(0.0, p.deadline + day * DAY_MIN - finish)
+    day = max(0, math.ceil((finish - p.deadline) / DAY))
+    return max(0.0, p.deadline + day * DAY - finish)
 
 
 def _minutes_kept(kept: tuple[int, int]) -> str:
@@ -509,9 +485,7 @@ def join(loaded: LoadedCity, choice: LabChoice, results: dict[str, TownshipOutco
             lab_minutes=round(choice.minutes[t.id], 1), planned=r.kpis is not None, folder=f"townships/{t.id}",
             plan_sha256=r.plan_sha256, scenario_sha256=r.scenario_sha256, kpis=r.kpis,
             shuttle_vehicles=r.shuttle_vehicles, problems=list(r.problems), warnings=len(r.warnings),
-            start_delay_min=r.start_delay_min, shared_queue_min=(r.shared_queue or (None, None))[0] or None,
-            shared_queue_home_min=r.shared_queue[1] if r.shared_queue and r.shared_queue[1] > r.shared_queue[0]
-            else None,
+            start_delay_min=r.start_delay_min, **shared_queue_fields(r.shared_queue),
         ))
     window = lab_window_h(city)
     batches = lab_batches(city, choice.lab, results)

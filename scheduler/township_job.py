@@ -20,7 +20,7 @@ from pathlib import Path
 from natplan.models.city import City, CityLab
 from natplan.models.plan import Explanation, Kpis
 
-__all__ = ["TownshipJob", "TownshipOutcome", "oldest_by_source", "township_job"]
+__all__ = ["TownshipJob", "TownshipOutcome", "oldest_by_source", "shared_queue_fields", "township_job"]
 
 
 @dataclass(frozen=True)
@@ -139,9 +139,8 @@ def _township_job(job: TownshipJob) -> TownshipOutcome:
         scenario = scenario.model_copy(update={"parameters": scenario.parameters.model_copy(
             update={"start": scenario.parameters.start + job.start_delay_min})})
     if job.shared_queue:  # planned again: its samples reach the lab young enough to wait in the shared queue
-        every, home = job.shared_queue
-        scenario = scenario.model_copy(update={"lab": scenario.lab.model_copy(update={
-            "shared_queue_min": every or None, "shared_queue_home_min": home if home > every else None})})
+        scenario = scenario.model_copy(update={"lab": scenario.lab.model_copy(
+            update=shared_queue_fields(job.shared_queue))})
     if "boundary.geojson" in files:
         scenario = scenario.model_copy(update={"region": scenario.region.model_copy(update={"boundary": "boundary.geojson"})})
     text = scenario_to_yaml(scenario, scenario.description or "", fast=True).encode()
@@ -220,6 +219,18 @@ def _keep_joint(folder: str, township: str, key: str, jr) -> None:
         os.replace(f"{path}.{os.getpid()}", path)
     except OSError:
         pass
+
+
+def shared_queue_fields(kept: tuple[int, int] | None) -> dict[str, int | None]:
+    """Minutes kept for a shared lab's queue (all samples, home-visit samples) as the fields that hold them, in a
+    scenario's lab and in the city plan's township row: each None when it keeps none, the home-visit minutes only
+    when they are more.
+
+    >>> shared_queue_fields((0, 4)), shared_queue_fields((6, 6)), shared_queue_fields(None)["shared_queue_min"]
+    ({'shared_queue_min': None, 'shared_queue_home_min': 4}, {'shared_queue_min': 6, 'shared_queue_home_min': None}, None)
+    """
+    every, home = kept or (0, 0)
+    return {"shared_queue_min": every or None, "shared_queue_home_min": home if home > every else None}
 
 
 def oldest_by_source(plan, s) -> tuple[list[float | None], list[float | None]]:

@@ -4,7 +4,7 @@ collection and tubes carried, are in :mod:`.fleet`)."""
 from __future__ import annotations
 
 from natplan.models.clock import format_clock as hm
-from natplan.models.scenario import Scenario, age_limit_min
+from natplan.models.scenario import Scenario, age_limit_min, kept_for_queue_words
 
 
 def tested_at(trips: list[dict], tubes_per_hour: int | None) -> dict[int, float]:
@@ -27,8 +27,7 @@ def samples_within_age(s: Scenario, plan: dict, tested: dict[int, float] | None 
     township's own queue is held to the limit less the minutes it keeps for the shared one (``lab.shared_queue_min``),
     as it was planned."""
     limit = s.parameters.sample_age_limit_min if tested is not None else age_limit_min(s)
-    kept = s.parameters.sample_age_limit_min - limit
-    words = f"{limit}-min limit" + (f" ({s.parameters.sample_age_limit_min} less {kept} kept for the lab's shared queue)" if kept else "")
+    words = f"{limit}-min limit" + kept_for_queue_words(s, limit)
     h = s.fleet.station_handover_min
     trips = plan["routing"]["shuttles"]["trips"]
     word = "reach the lab" if s.lab.tubes_per_hour is None and tested is None else "are tested"
