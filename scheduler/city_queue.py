@@ -358,18 +358,19 @@ def reserves(batches: dict[str, list[Batch]], tubes_per_hour: dict[str, int], li
         rp = replay(bs, tubes_per_hour[lab])
         if (rp.worst or 0.0) <= limit + EPS:
             continue
-        over_home: dict[str, float] = {}
+        over_home: dict[str, float] = {}  # minutes over the limit at test, at most, by township (0: none over)
+        over_other: dict[str, float] = {}
         for b, t in zip(bs, rp.tested):
+            other = b.oldest_swab if b.oldest_other is None else b.oldest_other
+            over_other[b.township] = max(over_other.get(b.township, 0.0), t - other - limit)
             if b.oldest_home is not None:
                 over_home[b.township] = max(over_home.get(b.township, 0.0), t - b.oldest_home - limit)
         for tid, age in rp.worst_by_township.items():
             if age <= limit + EPS:
                 continue
             was, was_home = kept.get(tid, (0, 0))
-            others = max((t - (b.oldest_swab if b.oldest_other is None else b.oldest_other) - limit
-                          for b, t in zip(bs, rp.tested) if b.township == tid), default=0.0)
-            m = was + max(0, math.ceil(others - EPS))
-            home = max(m, was_home + max(0, math.ceil(over_home.get(tid, 0.0) - EPS)))
+            m = was + math.ceil(over_other[tid] - EPS)
+            home = max(m, was_home + math.ceil(over_home.get(tid, 0.0) - EPS))
             if (m, home) != (was, was_home) and home < limit:
                 out[tid] = (m, home)
     return out
